@@ -1,0 +1,43 @@
+using Threadwork.Cli.Countdown;
+using Threadwork.Cli.Gate;
+using Threadwork.Cli.Ticker;
+
+namespace Threadwork.Cli.Tour;
+
+/// <summary>The fourteen recipes of the chapter, in order; each landed recipe adds its demo here.</summary>
+internal static class TourSteps
+{
+    public static IReadOnlyList<TourStep> All { get; } =
+    [
+        new("12.1", "Starting and stopping threads", "countdown", async (output, fast, token) =>
+        {
+            await CountdownDemo.RunAsync(3, Pick(fast, 20, 100), stopAfter: null, output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await CountdownDemo.RunAsync(10, Pick(fast, 20, 100), Pick(fast, 50, 250), output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await StopAndFaultDemo.StopBlockedReaderAsync(output, token).ConfigureAwait(false);
+            StopAndFaultDemo.ShowFaultRethrown(output);
+        }),
+        new("12.2", "Determining if a thread has started", "ticker, gate", async (output, fast, token) =>
+        {
+            await TickerDemo.RunAsync(Pick(fast, 20, 100), from: 3, countTo: 2, output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await GateDemo.RunAsync(workers: 4, Pick(fast, 10, 100), output, token).ConfigureAwait(false);
+        }),
+        new("12.3", "Communicating between threads", "producer-consumer", null),
+        new("12.4", "Locking critical sections", "counter", null),
+        new("12.5", "Locking with deadlock avoidance", "philosophers", null),
+        new("12.6", "Storing thread-specific state", "echo", null),
+        new("12.7", "Creating a thread pool", "echo serve", null),
+        new("12.8", "Performing simple parallel programming", "robots", null),
+        new("12.9", "Dealing with the GIL", "robots --parallel", null),
+        new("12.10", "Defining an actor task", "actors", null),
+        new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
+        new("12.12", "Using generators as an alternative to threads", "coroutines", null),
+        new("12.13", "Polling multiple thread queues", "select", null),
+        new("12.14", "Launching a daemon process on Unix", "daemon", null),
+    ];
+
+    private static TimeSpan Pick(bool fast, int fastMilliseconds, int normalMilliseconds) =>
+        TimeSpan.FromMilliseconds(fast ? fastMilliseconds : normalMilliseconds);
+}
