@@ -138,6 +138,30 @@ public class WorkQueue<T>
         }
     }
 
+    /// <summary>Consumer waiters on the list (including claimed ones not yet dropped); for tests and diagnostics.</summary>
+    internal int WaitingConsumers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _getters.Count;
+            }
+        }
+    }
+
+    /// <summary>Producer waiters on the list (including claimed ones not yet dropped); for tests and diagnostics.</summary>
+    internal int WaitingProducers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _putters.Count;
+            }
+        }
+    }
+
     /// <summary>Puts an item, waiting while a bounded queue is full.</summary>
     /// <param name="item">The item.</param>
     /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>; the item is then not put.</param>
