@@ -51,7 +51,10 @@ public static class RequestQueueExtensions
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, Timeout.InfiniteTimeSpan);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Disposed only once the request is answered: an abandoned request may still sit in the queue,
+        // and its consumer must be able to observe (and register on) the token without it being disposed.
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             deadline.CancelAfter(timeout);
@@ -65,13 +68,14 @@ public static class RequestQueueExtensions
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            throw new TimeoutException($"No reply within {timeout}.");
+            throw new TimeoutException($"No reply within {timeout}; the request was abandoned and its cancellation token cancelled.");
         }
         catch (AggregateException)
         {
             // Re-thrown below, unwrapped, with its original stack.
         }
 
+        deadline.Dispose();
         return request.Reply.GetAwaiter().GetResult();
     }
 }
