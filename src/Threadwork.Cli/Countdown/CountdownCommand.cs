@@ -15,11 +15,8 @@ internal static class CountdownCommand
         {
             from, interval, stopAfter,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            await CountdownDemo.RunAsync(parse.GetValue(from), parse.GetValue(interval), parse.GetValue(stopAfter), Console.Out, token).ConfigureAwait(false);
-            return 0;
-        });
+        command.SetAction((parse, token) => Interrupts.RunAsync(
+            cancel => CountdownDemo.RunAsync(parse.GetValue(from), parse.GetValue(interval), parse.GetValue(stopAfter), Console.Out, cancel), token));
         return command;
     }
 }

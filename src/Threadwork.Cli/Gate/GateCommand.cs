@@ -14,11 +14,8 @@ internal static class GateCommand
         {
             workers, interval,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            await GateDemo.RunAsync(parse.GetValue(workers), parse.GetValue(interval), Console.Out, token).ConfigureAwait(false);
-            return 0;
-        });
+        command.SetAction((parse, token) => Interrupts.RunAsync(
+            cancel => GateDemo.RunAsync(parse.GetValue(workers), parse.GetValue(interval), Console.Out, cancel), token));
         return command;
     }
 }

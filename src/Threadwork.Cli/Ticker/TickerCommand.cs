@@ -15,11 +15,8 @@ internal static class TickerCommand
         {
             interval, from, countTo,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            await TickerDemo.RunAsync(parse.GetValue(interval), parse.GetValue(from), parse.GetValue(countTo), Console.Out, token).ConfigureAwait(false);
-            return 0;
-        });
+        command.SetAction((parse, token) => Interrupts.RunAsync(
+            cancel => TickerDemo.RunAsync(parse.GetValue(interval), parse.GetValue(from), parse.GetValue(countTo), Console.Out, cancel), token));
         return command;
     }
 }
