@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
+using Threadwork.Cli.Counter;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.ProducerConsumer;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
 
@@ -11,6 +13,8 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CountdownCommand.Create(),
     TickerCommand.Create(),
     GateCommand.Create(),
+    ProducerConsumerCommand.Create(),
+    CounterCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -1,5 +1,7 @@
 using Threadwork.Cli.Countdown;
+using Threadwork.Cli.Counter;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.ProducerConsumer;
 using Threadwork.Cli.Ticker;
 
 namespace Threadwork.Cli.Tour;
@@ -24,8 +26,23 @@ internal static class TourSteps
             output.WriteLine();
             await GateDemo.RunAsync(workers: 4, Pick(fast, 10, 100), output, token).ConfigureAwait(false);
         }),
-        new("12.3", "Communicating between threads", "producer-consumer", null),
-        new("12.4", "Locking critical sections", "counter", null),
+        new("12.3", "Communicating between threads", "producer-consumer", async (output, fast, token) =>
+        {
+            await ProducerConsumerDemo.RunAsync(producers: 2, consumers: 2, items: 6, Pick(fast, 0, 20), output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await ProducerConsumerDemo.RunPriorityAsync(output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await ProducerConsumerDemo.RunRequestReplyAsync(output, token).ConfigureAwait(false);
+        }),
+        new("12.4", "Locking critical sections", "counter", async (output, fast, token) =>
+        {
+            if (!await CounterDemo.RunAsync(threads: 3, iterations: fast ? 100_000 : 1_000_000, output, token).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("the locked counter did not end at 0");
+            }
+
+            await CounterDemo.RunExtrasAsync(fetchers: 10, limit: 5, Pick(fast, 5, 30), output, token).ConfigureAwait(false);
+        }),
         new("12.5", "Locking with deadlock avoidance", "philosophers", null),
         new("12.6", "Storing thread-specific state", "echo", null),
         new("12.7", "Creating a thread pool", "echo serve", null),
