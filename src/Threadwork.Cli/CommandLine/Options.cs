@@ -11,20 +11,25 @@ internal static class Options
     /// <summary>A whole number that must be at least <paramref name="minimum"/>.</summary>
     public static Option<int> Int(string name, int defaultValue, int minimum, string description)
     {
-        var option = new Option<int>(name)
+        return new Option<int>(name)
         {
             Description = description,
             DefaultValueFactory = _ => defaultValue,
-        };
-        option.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<int>();
-            if (value < minimum)
+            CustomParser = result =>
             {
-                result.AddError($"{name} must be {minimum} or more, but was {value}.");
-            }
-        });
-        return option;
+                var token = result.Tokens[0].Value;
+                if (!int.TryParse(token, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                {
+                    result.AddError($"{name}: '{token}' is not a whole number.");
+                }
+                else if (value < minimum)
+                {
+                    result.AddError($"{name} must be {minimum} or more, but was {value}.");
+                }
+
+                return value;
+            },
+        };
     }
 
     /// <summary>A duration such as 50ms, 2s or 1m; zero is refused unless <paramref name="allowZero"/>.</summary>
