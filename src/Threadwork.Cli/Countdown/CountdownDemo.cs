@@ -1,3 +1,4 @@
+using Threadwork.Cli.CommandLine;
 using Threadwork.Workers;
 
 namespace Threadwork.Cli.Countdown;
@@ -42,6 +43,7 @@ internal static class CountdownDemo
             if (stopAfter is { } limit)
             {
                 await Task.WhenAny(worker.Completion, Task.Delay(limit, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
                 if (!worker.Completion.IsCompleted)
                 {
                     output.WriteLine("Still running");
@@ -58,9 +60,7 @@ internal static class CountdownDemo
         }
         finally
         {
-            // Ctrl-C or an error above: the worker must not outlive the command.
-            worker.Stop();
-            await worker.JoinAsync(CancellationToken.None).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(worker).ConfigureAwait(false);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Threadwork.Cli.CommandLine;
 using Threadwork.Workers;
 
 namespace Threadwork.Cli.Counter;
@@ -107,8 +108,7 @@ internal static class CounterDemo
         }
         finally
         {
-            workers.ForEach(w => w.Stop());
-            await Task.WhenAll(workers.Select(w => w.JoinAsync(CancellationToken.None))).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(workers).ConfigureAwait(false);
         }
     }
 

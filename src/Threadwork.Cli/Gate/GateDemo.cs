@@ -1,3 +1,4 @@
+using Threadwork.Cli.CommandLine;
 using Threadwork.Workers;
 
 namespace Threadwork.Cli.Gate;
@@ -37,8 +38,7 @@ internal static class GateDemo
         }
         finally
         {
-            started.ForEach(w => w.Stop());
-            await Task.WhenAll(started.Select(w => w.JoinAsync(CancellationToken.None))).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(started).ConfigureAwait(false);
         }
     }
 }

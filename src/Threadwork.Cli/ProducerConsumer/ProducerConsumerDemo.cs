@@ -1,3 +1,4 @@
+using Threadwork.Cli.CommandLine;
 using Threadwork.Queues;
 using Threadwork.Workers;
 
@@ -52,8 +53,7 @@ internal static class ProducerConsumerDemo
         finally
         {
             queue.Close();
-            all.ForEach(w => w.Stop());
-            await Task.WhenAll(all.Select(w => w.JoinAsync(CancellationToken.None))).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(all).ConfigureAwait(false);
         }
 
         var wrong = Enumerable.Range(1, items).Where(i => delivered[i] != 1).ToList();
@@ -122,7 +122,7 @@ internal static class ProducerConsumerDemo
         finally
         {
             requests.Close();
-            await consumer.JoinAsync(CancellationToken.None).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(consumer).ConfigureAwait(false);
         }
     }
 }

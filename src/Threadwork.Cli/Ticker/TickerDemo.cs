@@ -36,9 +36,7 @@ internal static class TickerDemo
         }
         finally
         {
-            countdown.Stop();
-            countup.Stop();
-            await Task.WhenAll(countdown.JoinAsync(CancellationToken.None), countup.JoinAsync(CancellationToken.None)).ConfigureAwait(false);
+            await WorkerCleanup.StopAndWaitAsync(countdown, countup).ConfigureAwait(false);
         }
     }
 }
