@@ -39,6 +39,8 @@ public sealed class Worker<TResult> : Worker
     /// </summary>
     /// <exception cref="InvalidOperationException">The worker was never started.</exception>
     /// <exception cref="OperationCanceledException">The worker was stopped before its body returned a value.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1065:Do not raise exceptions in unexpected locations",
+        Justification = "Like Task<TResult>.Result, reading the result waits for the work and surfaces how it ended.")]
     public TResult Result
     {
         get
