@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Threadwork.Queues;
 
@@ -10,9 +11,13 @@ namespace Threadwork.Queues;
 /// lock (the design of <c>Channel.CreateUnbounded</c>).
 /// </summary>
 /// <remarks>
-/// <para>A taker first reserves an item by decrementing <see cref="Count"/> (never below zero), then
-/// dequeues it. <see cref="Add"/> enqueues before it increments, so a reservation always has an item
-/// behind it and the dequeue that follows cannot find the queue empty.</para>
+/// <para>A taker first reserves an item by advancing a count of reservations, never past the count of
+/// items added, then dequeues it. <see cref="Add"/> enqueues before it publishes the new count, so a
+/// reservation always has an item behind it and the dequeue that follows cannot find the queue empty.</para>
+/// <para>The two counts live on separate cache lines, and takers remember the last count of items they
+/// read: while the producer is ahead, a take touches only the takers' line and the producer never
+/// writes a line the takers write (one shared counter, written by both sides, cost more than the lock
+/// it replaced).</para>
 /// <para>Because adds happen only under the queue's lock, a count of zero read under the lock stays
 /// zero until the lock is released: that is what lets the queue register a waiter without a lost
 /// wake-up, and close wake its waiters only when no item is left.</para>
@@ -22,19 +27,28 @@ internal sealed class ConcurrentFifoStorage<T> : QueueStorage<T>
     /// <summary>The items, reserved or not; dequeued only by a caller holding a reservation.</summary>
     private readonly ConcurrentQueue<T> _items = new();
 
-    /// <summary>Items in <see cref="_items"/> not reserved by a taker; changed only with interlocked operations.</summary>
-    private int _available;
+    /// <summary>The counts, each on its own cache line.</summary>
+    private ReservationCounts _counts;
 
     /// <summary>Items stored and not reserved by a taker.</summary>
-    public override int Count => Volatile.Read(ref _available);
+    public override int Count
+    {
+        get
+        {
+            // Exact under the queue's lock, where nothing is added or given back: lock-free takers can
+            // only lower it meanwhile. Without the lock it is a moment-to-moment estimate.
+            var reserved = Volatile.Read(ref _counts.Reserved);
+            return (int)(Volatile.Read(ref _counts.Added) - reserved);
+        }
+    }
 
     /// <summary>Stores an item. Called under the queue's lock only (one adder at a time).</summary>
     public override void Add(T item, int priority)
     {
         _items.Enqueue(item);
 
-        // After the enqueue: whoever reserves this count finds the item in the queue.
-        Interlocked.Increment(ref _available);
+        // Published after the enqueue (a release write): whoever reserves this item finds it queued.
+        Volatile.Write(ref _counts.Added, _counts.Added + 1);
     }
 
     public override T Take()
@@ -64,19 +78,32 @@ internal sealed class ConcurrentFifoStorage<T> : QueueStorage<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override bool TryReserve()
     {
-        var available = Volatile.Read(ref _available);
-        while (available > 0)
+        var reserved = Volatile.Read(ref _counts.Reserved);
+        var added = Volatile.Read(ref _counts.AddedSeen);
+        while (true)
         {
-            var seen = Interlocked.CompareExchange(ref _available, available - 1, available);
-            if (seen == available)
+            if (reserved >= added)
+            {
+                // The remembered count may be stale; only the producer's line has the truth.
+                added = Volatile.Read(ref _counts.Added);
+                if (reserved >= added)
+                {
+                    return false;
+                }
+
+                // Racing takers may store an older count over a newer one; any count read is a lower
+                // bound of the true one, which only grows, so a stale value is slow, never wrong.
+                Volatile.Write(ref _counts.AddedSeen, added);
+            }
+
+            var seen = Interlocked.CompareExchange(ref _counts.Reserved, reserved + 1, reserved);
+            if (seen == reserved)
             {
                 return true;
             }
 
-            available = seen;
+            reserved = seen;
         }
-
-        return false;
     }
 
     public override T TakeReserved()
@@ -120,6 +147,26 @@ internal sealed class ConcurrentFifoStorage<T> : QueueStorage<T>
     public override void CancelReservation()
     {
         Debug.Assert(!_items.IsEmpty, "a reservation without an item");
-        Interlocked.Increment(ref _available);
+        Interlocked.Decrement(ref _counts.Reserved);
     }
+}
+
+/// <summary>The counts, padded apart so that the producer and the takers do not share a cache line.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+internal struct ReservationCounts
+{
+    /// <summary>Items ever added; written only by the adder (under the queue's lock).</summary>
+    [FieldOffset(CacheLine)]
+    public long Added;
+
+    /// <summary>Reservations ever made, less those given back; changed only with interlocked operations.</summary>
+    [FieldOffset(2 * CacheLine)]
+    public long Reserved;
+
+    /// <summary>A recent value of <see cref="Added"/>, kept on the takers' line so they seldom read the adder's.</summary>
+    [FieldOffset((2 * CacheLine) + sizeof(long))]
+    public long AddedSeen;
+
+    /// <summary>Padding unit: two 64-byte lines, as adjacent lines are prefetched together.</summary>
+    private const int CacheLine = 128;
 }

@@ -72,7 +72,8 @@ public class WorkQueue<T>
     private Exception? _closeError;
 
     /// <summary>Items put and not yet marked done.</summary>
-    private long _unfinished;
+    /// <remarks>Padded: it changes on every put, and lock-free consumers read the fields beside it.</remarks>
+    private PaddedCount _unfinished;
 
     /// <summary>Completed when <see cref="_unfinished"/> reaches zero; created only when someone joins.</summary>
     private TaskCompletionSource? _allDone;
@@ -145,7 +146,7 @@ public class WorkQueue<T>
         {
             lock (_lock)
             {
-                return _unfinished;
+                return _unfinished.Value;
             }
         }
     }
@@ -416,13 +417,13 @@ public class WorkQueue<T>
         {
             // Taken = unfinished - queued. Lock-free takes may shrink the count as we read it, but every
             // take this caller made before calling is already in it, so a legitimate call never fails.
-            if (_unfinished - _storage.Count <= 0)
+            if (_unfinished.Value - _storage.Count <= 0)
             {
                 throw new InvalidOperationException(
-                    $"TaskDone was called more times than items were taken from {Describe()}: {_unfinished} item(s) unfinished, all of them still queued.");
+                    $"TaskDone was called more times than items were taken from {Describe()}: {_unfinished.Value} item(s) unfinished, all of them still queued.");
             }
 
-            if (--_unfinished == 0)
+            if (--_unfinished.Value == 0)
             {
                 allDone = _allDone;
                 _allDone = null;
@@ -643,18 +644,19 @@ public class WorkQueue<T>
                 Debug.Assert(_storage.Count == 0, "a live consumer waited while items were queued");
                 _storage.AwaitReservedTakes();
                 receiver = getter;
-                _unfinished++;
+                _unfinished.Value++;
                 return true;
             }
         }
 
-        if (_storage.Count >= _capacity)
+        // Unbounded queues skip the count: reading it would touch the lock-free consumers' cache line.
+        if (_capacity != int.MaxValue && _storage.Count >= _capacity)
         {
             return false;
         }
 
         _storage.Add(item, priority);
-        _unfinished++;
+        _unfinished.Value++;
         return true;
     }
 
@@ -666,7 +668,7 @@ public class WorkQueue<T>
             if (putter!.TryClaim())
             {
                 _storage.Add(putter.Item, putter.Priority);
-                _unfinished++;
+                _unfinished.Value++;
                 return putter;
             }
         }
@@ -885,7 +887,7 @@ public class WorkQueue<T>
     {
         lock (_lock)
         {
-            return _unfinished == 0
+            return _unfinished.Value == 0
                 ? Task.CompletedTask
                 : (_allDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
