@@ -40,11 +40,21 @@ namespace Threadwork.Queues;
     Justification = "It is a queue; the name says so, as Python's queue.Queue does.")]
 public class WorkQueue<T>
 {
-    /// <summary>Guards every field below it, the storage and both waiter lists.</summary>
+    /// <summary>
+    /// Guards every field below it, the storage and both waiter lists. The one exception is
+    /// <see cref="_lockFreeItems"/>, which consumers may take from without it (adds still need it).
+    /// </summary>
     private readonly Lock _lock = new();
 
     /// <summary>Items nobody was waiting for, in delivery order.</summary>
     private readonly QueueStorage<T> _storage;
+
+    /// <summary>
+    /// The storage again when it may be taken from without the lock (unbounded first-in-first-out
+    /// queues), else null. Such a queue never has waiting producers, so a lock-free take has no
+    /// producer to admit.
+    /// </summary>
+    private readonly ConcurrentFifoStorage<T>? _lockFreeItems;
 
     /// <summary>Consumers waiting for an item; only ever non-empty (ignoring claimed leftovers) while the storage is empty and the queue open.</summary>
     private readonly WaiterList<IQueueWaiter<T>> _getters = new();
@@ -62,7 +72,8 @@ public class WorkQueue<T>
     private Exception? _closeError;
 
     /// <summary>Items put and not yet marked done.</summary>
-    private long _unfinished;
+    /// <remarks>Padded: it changes on every put, and lock-free consumers read the fields beside it.</remarks>
+    private PaddedCount _unfinished;
 
     /// <summary>Completed when <see cref="_unfinished"/> reaches zero; created only when someone joins.</summary>
     private TaskCompletionSource? _allDone;
@@ -76,7 +87,7 @@ public class WorkQueue<T>
     /// <summary>Creates an unbounded queue: puts never wait.</summary>
     /// <param name="name">Shown in every error about this queue; optional.</param>
     public WorkQueue(string? name = null)
-        : this(name, null, new FifoStorage<T>(16))
+        : this(name, null, new ConcurrentFifoStorage<T>())
     {
     }
 
@@ -100,6 +111,8 @@ public class WorkQueue<T>
         Capacity = capacity;
         _capacity = capacity ?? int.MaxValue;
         _storage = storage;
+        _lockFreeItems = storage as ConcurrentFifoStorage<T>;
+        Debug.Assert(_lockFreeItems is null || capacity is null, "lock-free takes skip admitting producers, so the queue must be unbounded");
     }
 
     /// <summary>The name given at creation, or null.</summary>
@@ -133,7 +146,7 @@ public class WorkQueue<T>
         {
             lock (_lock)
             {
-                return _unfinished;
+                return _unfinished.Value;
             }
         }
     }
@@ -282,12 +295,18 @@ public class WorkQueue<T>
             return ValueTask.FromCanceled<T>(cancellationToken);
         }
 
+        // Without the lock: an item reserved here is ours alone. Finding none proves nothing (a put may
+        // be under way), so the decision to wait is taken again under the lock, where puts happen.
+        if (_lockFreeItems is { } items && items.TryTake(out var item))
+        {
+            return new ValueTask<T>(item);
+        }
+
         PutWaiter<T>? admitted;
-        T item;
         AsyncGetWaiter<T> waiter;
         lock (_lock)
         {
-            if (_storage.Count == 0)
+            if (!_storage.TryTake(out item))
             {
                 if (_closed)
                 {
@@ -300,7 +319,6 @@ public class WorkQueue<T>
                 goto Wait;
             }
 
-            item = _storage.Take();
             admitted = AdmitPutterLocked();
         }
 
@@ -397,13 +415,15 @@ public class WorkQueue<T>
         TaskCompletionSource? allDone = null;
         lock (_lock)
         {
-            if (_unfinished - _storage.Count <= 0)
+            // Taken = unfinished - queued. Lock-free takes may shrink the count as we read it, but every
+            // take this caller made before calling is already in it, so a legitimate call never fails.
+            if (_unfinished.Value - _storage.Count <= 0)
             {
                 throw new InvalidOperationException(
-                    $"TaskDone was called more times than items were taken from {Describe()}: {_unfinished} item(s) unfinished, all of them still queued.");
+                    $"TaskDone was called more times than items were taken from {Describe()}: {_unfinished.Value} item(s) unfinished, all of them still queued.");
             }
 
-            if (--_unfinished == 0)
+            if (--_unfinished.Value == 0)
             {
                 allDone = _allDone;
                 _allDone = null;
@@ -443,25 +463,34 @@ public class WorkQueue<T>
         closeError = null;
         lock (_lock)
         {
-            if (_storage.Count == 0 && !_closed)
+            // A reservation, not a count, because lock-free takers may empty the storage between a
+            // check and the take; the item stays in place until the claim below is won.
+            if (!_storage.TryReserve())
             {
-                _getters.Enqueue(waiter);
-                return WaiterRegistration.Registered;
-            }
+                if (!_closed)
+                {
+                    _getters.Enqueue(waiter);
+                    return WaiterRegistration.Registered;
+                }
 
-            // The claim comes before the take, so a waiter already claimed by another queue takes nothing here.
-            if (!waiter.TryClaim())
-            {
-                return WaiterRegistration.AlreadyClaimed;
-            }
+                if (!waiter.TryClaim())
+                {
+                    return WaiterRegistration.AlreadyClaimed;
+                }
 
-            if (_storage.Count == 0)
-            {
                 closeError = _closeError;
                 return WaiterRegistration.Closed;
             }
 
-            item = _storage.Take();
+            // The claim comes before the take, so a waiter already claimed by another queue takes
+            // nothing here: the reserved item goes back, still first in line.
+            if (!waiter.TryClaim())
+            {
+                _storage.CancelReservation();
+                return WaiterRegistration.AlreadyClaimed;
+            }
+
+            item = _storage.TakeReserved();
             admitted = AdmitPutterLocked();
         }
 
@@ -613,19 +642,21 @@ public class WorkQueue<T>
             if (getter!.TryClaim())
             {
                 Debug.Assert(_storage.Count == 0, "a live consumer waited while items were queued");
+                _storage.AwaitReservedTakes();
                 receiver = getter;
-                _unfinished++;
+                _unfinished.Value++;
                 return true;
             }
         }
 
-        if (_storage.Count >= _capacity)
+        // Unbounded queues skip the count: reading it would touch the lock-free consumers' cache line.
+        if (_capacity != int.MaxValue && _storage.Count >= _capacity)
         {
             return false;
         }
 
         _storage.Add(item, priority);
-        _unfinished++;
+        _unfinished.Value++;
         return true;
     }
 
@@ -637,7 +668,7 @@ public class WorkQueue<T>
             if (putter!.TryClaim())
             {
                 _storage.Add(putter.Item, putter.Priority);
-                _unfinished++;
+                _unfinished.Value++;
                 return putter;
             }
         }
@@ -649,11 +680,18 @@ public class WorkQueue<T>
     private bool GetCore(int millisecondsTimeout, CancellationToken cancellationToken, [MaybeNullWhen(false)] out T item)
     {
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Without the lock, as in GetAsync: an empty result is checked again under the lock.
+        if (_lockFreeItems is { } items && items.TryTake(out item))
+        {
+            return true;
+        }
+
         PutWaiter<T>? admitted;
         SyncGetWaiter<T> waiter;
         lock (_lock)
         {
-            if (_storage.Count == 0)
+            if (!_storage.TryTake(out item))
             {
                 if (_closed)
                 {
@@ -671,7 +709,6 @@ public class WorkQueue<T>
                 goto Wait;
             }
 
-            item = _storage.Take();
             admitted = AdmitPutterLocked();
         }
 
@@ -818,6 +855,8 @@ public class WorkQueue<T>
                 }
             }
 
+            // Lock-free takes may empty the storage right after this check; that is safe because no
+            // consumer waits while items are queued, and later ones see the close under the lock.
             if (_storage.Count == 0)
             {
                 while (_getters.TryDequeue(out var getter))
@@ -848,7 +887,7 @@ public class WorkQueue<T>
     {
         lock (_lock)
         {
-            return _unfinished == 0
+            return _unfinished.Value == 0
                 ? Task.CompletedTask
                 : (_allDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }

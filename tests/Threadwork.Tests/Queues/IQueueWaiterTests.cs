@@ -112,6 +112,80 @@ public class IQueueWaiterTests
         Assert.Same(error, waiter.CloseError);
     }
 
+    [Fact]
+    public async Task Registering_while_lock_free_takers_race_for_the_same_items_takes_each_item_once()
+    {
+        // A select registering (some waiters already claimed, so their reserved item goes back) while
+        // a producer puts and a plain consumer takes without the lock.
+        const int Total = 100_000;
+        var queue = new WorkQueue<int>();
+        var seen = new int[Total];
+        var taken = 0;
+
+        var producer = Task.Run(() =>
+        {
+            for (var i = 0; i < Total; i++)
+            {
+                queue.Put(i);
+            }
+        });
+        var consumer = Task.Run(() =>
+        {
+            var last = -1;
+            while (Volatile.Read(ref taken) < Total)
+            {
+                if (queue.TryGet(out var item))
+                {
+                    Assert.True(item > last, "one consumer saw the producer's items out of order");
+                    last = item;
+                    Interlocked.Increment(ref seen[item]);
+                    Interlocked.Increment(ref taken);
+                }
+            }
+        });
+
+        for (var attempt = 0; Volatile.Read(ref taken) < Total; attempt++)
+        {
+            var waiter = new RecordingWaiter();
+            var claimedFirst = attempt % 4 == 0 && waiter.TryClaim();
+            var outcome = queue.TryTakeOrRegister(waiter, out var item, out _);
+            if (claimedFirst)
+            {
+                // On an empty queue a claimed waiter is still registered; a put skips it, the owner withdraws it.
+                Assert.Contains(outcome, new[] { WaiterRegistration.AlreadyClaimed, WaiterRegistration.Registered });
+                queue.Withdraw(waiter);
+                continue;
+            }
+
+            if (outcome == WaiterRegistration.Registered)
+            {
+                // Cancel as a select would; losing the claim means a put's delivery is on its way.
+                if (waiter.TryClaim())
+                {
+                    queue.Withdraw(waiter);
+                    continue;
+                }
+
+                SpinWait.SpinUntil(() => waiter.Deliveries == 1);
+                item = waiter.Items.Single();
+            }
+            else
+            {
+                Assert.Equal(WaiterRegistration.Taken, outcome);
+                Assert.Equal(0, waiter.Deliveries);
+            }
+
+            Interlocked.Increment(ref seen[item]);
+            Interlocked.Increment(ref taken);
+        }
+
+        await Task.WhenAll(producer, consumer).WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(Total, taken);
+        Assert.All(seen, n => Assert.Equal(1, n));
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, queue.WaitingConsumers);
+    }
+
     private sealed class RecordingWaiter : IQueueWaiter<int>
     {
         private int _claimed;

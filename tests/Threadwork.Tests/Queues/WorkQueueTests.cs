@@ -575,6 +575,120 @@ public class WorkQueueTests
         Assert.False(queue.IsClosed);
     }
 
+    [Fact]
+    public async Task Lock_free_gets_racing_close_deliver_every_item_once_in_order_then_report_the_close()
+    {
+        const int Rounds = 300, Items = 400;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var queue = new WorkQueue<int>();
+            var seen = new int[Items];
+
+            // Each consumer checks the single producer's order; the producer closes the moment it is done.
+            void Record(List<int> mine, int item)
+            {
+                Assert.True(mine.Count == 0 || mine[^1] < item, "items from one producer came out of order");
+                mine.Add(item);
+                Interlocked.Increment(ref seen[item]);
+            }
+
+            var sync = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    var mine = new List<int>();
+                    foreach (var item in queue.Consume())
+                    {
+                        Record(mine, item);
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default));
+            var async = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                var mine = new List<int>();
+                await foreach (var item in queue.ConsumeAsync())
+                {
+                    Record(mine, item);
+                }
+            }));
+            var consumers = sync.Concat(async).ToArray();
+
+            for (var i = 0; i < Items; i++)
+            {
+                queue.Put(i);
+            }
+
+            queue.Close();
+            await Task.WhenAll(consumers).WaitAsync(Patience);
+
+            Assert.All(seen, n => Assert.Equal(1, n));
+            Assert.Equal(0, queue.Count);
+            Assert.Equal(0, queue.WaitingConsumers);
+            Assert.Equal(Items, queue.UnfinishedTasks);
+            await Assert.ThrowsAsync<QueueClosedException>(async () => await queue.GetAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Lock_free_gets_racing_waiter_registration_lose_no_wake_up()
+    {
+        // Ping-pong through two unbounded queues: nearly every get finds the queue empty at the moment
+        // the other side puts, so the lock-free miss, the registration and the put race each time.
+        const int RoundTrips = 50_000;
+        var there = new WorkQueue<int>();
+        var back = new WorkQueue<int>();
+
+        var echo = Task.Run(async () =>
+        {
+            for (var i = 0; i < RoundTrips; i++)
+            {
+                var item = i % 2 == 0 ? await there.GetAsync() : there.Get();
+                back.Put(item);
+            }
+        });
+
+        for (var i = 0; i < RoundTrips; i++)
+        {
+            await there.PutAsync(i);
+            Assert.Equal(i, i % 3 == 0 ? back.Get() : await back.GetAsync());
+        }
+
+        await echo.WaitAsync(Patience);
+        foreach (var queue in new[] { there, back })
+        {
+            Assert.Equal(0, queue.Count);
+            Assert.Equal(0, queue.WaitingConsumers);
+            Assert.Equal(RoundTrips, queue.UnfinishedTasks);
+        }
+    }
+
+    [Fact]
+    public async Task TaskDone_after_lock_free_gets_is_counted_exactly_and_Join_returns()
+    {
+        const int Total = 100_000, Consumers = 2;
+        var queue = new WorkQueue<int>();
+        var consumers = Enumerable.Range(0, Consumers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < Total / Consumers; i++)
+            {
+                await queue.GetAsync();
+                queue.TaskDone();
+            }
+        })).ToArray();
+
+        for (var i = 0; i < Total; i++)
+        {
+            queue.Put(i);
+        }
+
+        await queue.JoinAsync().WaitAsync(Patience);
+        await Task.WhenAll(consumers).WaitAsync(Patience);
+        Assert.Equal(0, queue.UnfinishedTasks);
+        Assert.Equal(0, queue.Count);
+        Assert.Throws<InvalidOperationException>(queue.TaskDone);
+    }
+
     /// <summary>Starts a background thread whose failure (an assertion, say) is reported by <see cref="JoinAll"/> instead of ending the test process.</summary>
     private Thread StartThread(Action body)
     {
