@@ -156,7 +156,7 @@ public static class LockOrderValidator
 
             var edge = new LockEdge(from, to, threadName, trace);
             cycle = PathBetween(to, from, generation);
-            cycle?.Add(edge);
+            cycle?.Insert(0, edge);
             from.Edges = from.Edges.With(generation, edge);
         }
 
@@ -198,11 +198,10 @@ public static class LockOrderValidator
         }
     }
 
-    /// <summary>A report of <paramref name="cycle"/>, whose last edge was just seen: it starts at the lock that edge goes from.</summary>
+    /// <summary>A report of <paramref name="cycle"/>, whose first edge was just seen: it starts at the lock that edge goes from.</summary>
     private static LockReport CycleReport(List<LockEdge> cycle, string threadName)
     {
-        var last = cycle[^1];
-        List<string> names = [last.From.Name, .. cycle.Select(e => e.To.Name)];
+        List<string> names = [cycle[0].From.Name, .. cycle.Select(e => e.To.Name)];
         var message = new System.Text.StringBuilder()
             .Append("Potential deadlock: locks are taken in a cycle, ")
             .AppendJoin(" -> ", names.Select(n => $"'{n}'"))
