@@ -80,7 +80,11 @@ internal sealed class HeldLocks
         {
             if (ReferenceEquals(_items[i], released))
             {
-                Array.Copy(_items, i + 1, _items, i, Count - i - 1);
+                if (i < Count - 1)
+                {
+                    Array.Copy(_items, i + 1, _items, i, Count - i - 1);
+                }
+
                 _items[--Count] = null!;
                 return;
             }

@@ -248,7 +248,7 @@ public sealed class OrderedLock
     private static bool TryAcquireOrdered(HeldLocks held, OrderedLock first, OrderedLock? second, TimeSpan timeout, CancellationToken cancellationToken, out OrderedLockScope scope)
     {
         CheckRank(held, first);
-        var start = Stopwatch.GetTimestamp();
+        var start = StartOf(timeout);
         first.BeforeEnter(held);
         if (!first.Enter(held, timeout, cancellationToken))
         {
@@ -282,7 +282,7 @@ public sealed class OrderedLock
     private static bool TryAcquireMany(HeldLocks held, OrderedLock[] sorted, TimeSpan timeout, CancellationToken cancellationToken, out OrderedLockScope scope)
     {
         CheckRank(held, sorted[0]);
-        var start = Stopwatch.GetTimestamp();
+        var start = StartOf(timeout);
         var taken = 0;
         try
         {
@@ -367,6 +367,9 @@ public sealed class OrderedLock
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be zero or more, or Timeout.InfiniteTimeSpan.");
         }
     }
+
+    /// <summary>When a timed wait started; reading the clock is skipped for an untimed one, which never needs it.</summary>
+    private static long StartOf(TimeSpan timeout) => timeout == Timeout.InfiniteTimeSpan ? 0 : Stopwatch.GetTimestamp();
 
     private static TimeSpan Remaining(TimeSpan timeout, long start)
     {
