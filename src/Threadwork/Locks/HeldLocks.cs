@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Threadwork.Locks;
 
 /// <summary>
@@ -63,6 +65,7 @@ internal sealed class HeldLocks
         return highest;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(OrderedLock taken)
     {
         if (Count == _items.Length)

@@ -19,7 +19,8 @@ namespace Threadwork.Locks;
 /// that first showed it, so a cycle is reported once, when its last edge first appears.</para>
 /// <para>Long waits: while it is on, a thread that waits for a lock longer than <see cref="LongWaitLimit"/>
 /// is reported to <see cref="Reporter"/> (never thrown), naming the thread that holds the lock; the wait
-/// goes on.</para>
+/// goes on. Holders are tracked only while the validator is on (so that it costs nothing when off): a lock
+/// taken before it was switched on is reported without its holder.</para>
 /// <para>The validator observes plain <see cref="OrderedLock.Acquire()"/> as well as ordered acquisitions:
 /// plain use is where disagreeing orders come from.</para>
 /// </remarks>
@@ -124,7 +125,7 @@ public static class LockOrderValidator
         var waiter = HeldLocks.NameOf(Thread.CurrentThread);
         var holderName = holder is null ? null : HeldLocks.NameOf(holder);
         var message = $"Long wait: thread '{waiter}' has waited {waited.TotalMilliseconds:F0} ms for lock '{waitedFor.Name}', "
-            + (holderName is null ? "which was released meanwhile." : $"held by thread '{holderName}'.");
+            + (holderName is null ? "whose holder is not known (released meanwhile, or taken while the validator was off)." : $"held by thread '{holderName}'.");
         s_reporter(new LockReport(LockReportKind.LongWait, message, [waitedFor.Name], waiter, holderName));
     }
 
@@ -144,7 +145,8 @@ public static class LockOrderValidator
     private static void AddEdge(OrderedLock from, OrderedLock to, string threadName)
     {
         // Captured outside the gate: it is slow, and a thread that loses the race to add the edge just drops it.
-        var trace = new StackTrace(3, fNeedFileInfo: true).ToString();
+        // Only this method and its caller are skipped: how many OrderedLock frames follow depends on inlining.
+        var trace = new StackTrace(2, fNeedFileInfo: true).ToString();
         List<LockEdge>? cycle;
         lock (s_gate)
         {

@@ -30,7 +30,10 @@ public sealed class LockReport
     /// <summary>The thread whose acquisition completed the cycle, or the thread that is waiting.</summary>
     public string ThreadName { get; }
 
-    /// <summary>For a long wait, the thread that held the lock when the limit passed (null if it was released meanwhile); null for a cycle.</summary>
+    /// <summary>
+    /// For a long wait, the thread that held the lock when the limit passed; null if it was released meanwhile
+    /// or taken while the validator was off. Null for a cycle.
+    /// </summary>
     public string? HolderThreadName { get; }
 
     /// <inheritdoc/>

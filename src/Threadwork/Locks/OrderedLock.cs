@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Threadwork.Locks;
 
@@ -44,7 +45,10 @@ public sealed class OrderedLock
     /// <summary>The lock itself.</summary>
     private readonly Lock _lock = new();
 
-    /// <summary>The thread holding the lock; written by that thread just after entering and just before exiting, read by long-wait reports.</summary>
+    /// <summary>
+    /// The thread holding the lock, if it took it while the validator was on; written by that thread just after
+    /// entering and cleared just before exiting, read by long-wait reports.
+    /// </summary>
     private volatile Thread? _holder;
 
     /// <summary>
@@ -92,9 +96,6 @@ public sealed class OrderedLock
         set => _edges = value;
     }
 
-    /// <summary>The thread holding the lock at this moment, if any.</summary>
-    internal Thread? Holder => _holder;
-
     /// <summary>
     /// Takes the lock, waiting as long as it takes (plain use: not rank-checked; observed by the validator).
     /// </summary>
@@ -104,13 +105,7 @@ public sealed class OrderedLock
     public OrderedLockScope Acquire()
     {
         var held = HeldLocks.Current;
-        BeforeEnter(held);
-        if (!_lock.TryEnter())
-        {
-            WaitToEnter(Timeout.InfiniteTimeSpan, default);
-        }
-
-        Entered(held);
+        EnterUntimed(held);
         return new OrderedLockScope(held, this, null);
     }
 
@@ -168,8 +163,40 @@ public sealed class OrderedLock
     /// <exception cref="PotentialDeadlockException">The validator is on with <see cref="LockOrderViolationPolicy.Throw"/> and this acquisition completes a lock-order cycle; nothing new is held.</exception>
     public static OrderedLockScope AcquireAll(params ReadOnlySpan<OrderedLock> locks)
     {
-        TryAcquireAll(Timeout.InfiniteTimeSpan, CancellationToken.None, out var scope, locks);
-        return scope;
+        if (locks.Length != 2)
+        {
+            TryAcquireAll(Timeout.InfiniteTimeSpan, CancellationToken.None, out var scope, locks);
+            return scope;
+        }
+
+        // The common case, kept free of timeouts and out parameters: it is the one that must cost little more than two plain locks.
+        var first = ArgumentCheckedLock(locks[0], nameof(locks));
+        var second = ArgumentCheckedLock(locks[1], nameof(locks));
+        if (first.Rank > second.Rank)
+        {
+            (first, second) = (second, first);
+        }
+        else
+        {
+            CheckDistinct(first, second, nameof(locks));
+        }
+
+        var held = HeldLocks.Current;
+        CheckRank(held, first);
+
+        // The rank check has shown that the thread holds neither lock, so only the validator remains to be asked.
+        first.EnterInOrder(held);
+        try
+        {
+            second.EnterInOrder(held);
+        }
+        catch
+        {
+            first.Release(held);
+            throw;
+        }
+
+        return new OrderedLockScope(held, first, second);
     }
 
     /// <summary>Takes every lock in <paramref name="locks"/> in rising rank order, unless <paramref name="cancellationToken"/> is cancelled first.</summary>
@@ -238,10 +265,15 @@ public sealed class OrderedLock
     public override string ToString() => $"{Name} (rank {Rank})";
 
     /// <summary>Releases the lock taken by a scope of <paramref name="held"/>'s thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(HeldLocks held)
     {
         held.Remove(this);
-        _holder = null;
+        if (_holder is not null)
+        {
+            _holder = null;
+        }
+
         _lock.Exit();
     }
 
@@ -386,6 +418,7 @@ public sealed class OrderedLock
         x == Timeout.InfiniteTimeSpan ? y : y == Timeout.InfiniteTimeSpan ? x : x < y ? x : y;
 
     /// <summary>Checks that hold before any waiting: no re-entry, and the validator's view of the order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void BeforeEnter(HeldLocks held)
     {
         if (held.Count > 0)
@@ -413,9 +446,44 @@ public sealed class OrderedLock
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterUntimed(HeldLocks held)
+    {
+        BeforeEnter(held);
+        if (!_lock.TryEnter())
+        {
+            WaitToEnter(Timeout.InfiniteTimeSpan, default);
+        }
+
+        Entered(held);
+    }
+
+    /// <summary>Takes the lock for an ordered acquisition, whose rank check has already ruled out re-entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnterInOrder(HeldLocks held)
+    {
+        if (LockOrderValidator.IsEnabled && held.Count > 0)
+        {
+            LockOrderValidator.BeforeAcquire(held, this);
+        }
+
+        if (!_lock.TryEnter())
+        {
+            WaitToEnter(Timeout.InfiniteTimeSpan, default);
+        }
+
+        Entered(held);
+    }
+
+    /// <summary>Records the new holder; who holds a lock is only tracked while the validator is on, for its long-wait reports.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Entered(HeldLocks held)
     {
-        _holder = held.Thread;
+        if (LockOrderValidator.IsEnabled)
+        {
+            _holder = held.Thread;
+        }
+
         held.Push(this);
     }
 
