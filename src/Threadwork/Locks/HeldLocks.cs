@@ -21,7 +21,11 @@ internal sealed class HeldLocks
     }
 
     /// <summary>The calling thread's held locks.</summary>
-    public static HeldLocks Current => t_current ??= new HeldLocks();
+    public static HeldLocks Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => t_current ?? CreateForThisThread();
+    }
 
     /// <summary>The thread these locks belong to.</summary>
     public Thread Thread { get; }
@@ -76,17 +80,30 @@ internal sealed class HeldLocks
         _items[Count++] = taken;
     }
 
-    /// <summary>Forgets <paramref name="released"/>; scopes normally end last-in first-out, so it is searched for from the top.</summary>
+    /// <summary>Forgets <paramref name="released"/>; scopes normally end last-in first-out, so it is looked for at the top first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Remove(OrderedLock released)
     {
-        for (var i = Count - 1; i >= 0; i--)
+        var top = Count - 1;
+        if (top >= 0 && ReferenceEquals(_items[top], released))
+        {
+            _items[top] = null!;
+            Count = top;
+            return;
+        }
+
+        RemoveBelowTop(released);
+    }
+
+    private static HeldLocks CreateForThisThread() => t_current = new HeldLocks();
+
+    private void RemoveBelowTop(OrderedLock released)
+    {
+        for (var i = Count - 2; i >= 0; i--)
         {
             if (ReferenceEquals(_items[i], released))
             {
-                if (i < Count - 1)
-                {
-                    Array.Copy(_items, i + 1, _items, i, Count - i - 1);
-                }
+                Array.Copy(_items, i + 1, _items, i, Count - i - 1);
 
                 _items[--Count] = null!;
                 return;
