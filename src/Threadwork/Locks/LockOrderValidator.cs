@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Threadwork.Locks;
 
@@ -106,17 +107,22 @@ public static class LockOrderValidator
         LongWaitLimit = TimeSpan.FromSeconds(5);
     }
 
-    /// <summary>Records that <paramref name="next"/> is about to be taken while every lock in <paramref name="held"/> is held, and reports any cycle that closes.</summary>
-    internal static void BeforeAcquire(HeldLocks held, OrderedLock next)
+    /// <summary>
+    /// Records that <paramref name="next"/> is about to be taken while every lock in <paramref name="held"/>
+    /// (and <paramref name="alsoHeld"/>, taken just before it, if any) is held, and reports any cycle that closes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static void BeforeAcquire(HeldLocks held, OrderedLock? alsoHeld, OrderedLock next)
     {
         var generation = s_generation;
         for (var i = 0; i < held.Count; i++)
         {
-            var from = held[i];
-            if (!Knows(from.Edges.In(generation), next))
-            {
-                AddEdge(from, next, held.ThreadName);
-            }
+            Observe(held[i], next, generation, held);
+        }
+
+        if (alsoHeld is not null)
+        {
+            Observe(alsoHeld, next, generation, held);
         }
     }
 
@@ -127,6 +133,15 @@ public static class LockOrderValidator
         var message = $"Long wait: thread '{waiter}' has waited {waited.TotalMilliseconds:F0} ms for lock '{waitedFor.Name}', "
             + (holderName is null ? "whose holder is not known (released meanwhile, or taken while the validator was off)." : $"held by thread '{holderName}'.");
         s_reporter(new LockReport(LockReportKind.LongWait, message, [waitedFor.Name], waiter, holderName));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Observe(OrderedLock from, OrderedLock next, int generation, HeldLocks held)
+    {
+        if (!Knows(from.Edges.In(generation), next))
+        {
+            AddEdge(from, next, held.ThreadName);
+        }
     }
 
     private static bool Knows(LockEdge[] edges, OrderedLock to)
@@ -145,8 +160,9 @@ public static class LockOrderValidator
     private static void AddEdge(OrderedLock from, OrderedLock to, string threadName)
     {
         // Captured outside the gate: it is slow, and a thread that loses the race to add the edge just drops it.
-        // Only this method and its caller are skipped: how many OrderedLock frames follow depends on inlining.
-        var trace = new StackTrace(2, fNeedFileInfo: true).ToString();
+        // Only the validator's own three frames (never inlined) are skipped: how many OrderedLock frames
+        // follow depends on inlining, and skipping more could hide the caller's.
+        var trace = new StackTrace(3, fNeedFileInfo: true).ToString();
         List<LockEdge>? cycle;
         lock (s_gate)
         {

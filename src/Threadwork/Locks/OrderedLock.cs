@@ -184,18 +184,26 @@ public sealed class OrderedLock
         var held = HeldLocks.Current;
         CheckRank(held, first);
 
-        // The rank check has shown that the thread holds neither lock, so only the validator remains to be asked.
-        first.EnterInOrder(held);
-        try
+        // The rank check has shown that the thread holds neither lock, so only the validator remains to be
+        // asked, and it is asked about both before either is taken: if it throws, nothing is held.
+        if (LockOrderValidator.IsEnabled)
         {
-            second.EnterInOrder(held);
-        }
-        catch
-        {
-            first.Release(held);
-            throw;
+            LockOrderValidator.BeforeAcquire(held, null, first);
+            LockOrderValidator.BeforeAcquire(held, first, second);
         }
 
+        if (!first._lock.TryEnter())
+        {
+            first.WaitToEnter(Timeout.InfiniteTimeSpan, default);
+        }
+
+        first.Entered(held);
+        if (!second._lock.TryEnter())
+        {
+            second.WaitToEnterHolding(first, held);
+        }
+
+        second.Entered(held);
         return new OrderedLockScope(held, first, second);
     }
 
@@ -430,7 +438,7 @@ public sealed class OrderedLock
 
             if (LockOrderValidator.IsEnabled)
             {
-                LockOrderValidator.BeforeAcquire(held, this);
+                LockOrderValidator.BeforeAcquire(held, null, this);
             }
         }
     }
@@ -458,21 +466,18 @@ public sealed class OrderedLock
         Entered(held);
     }
 
-    /// <summary>Takes the lock for an ordered acquisition, whose rank check has already ruled out re-entry.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void EnterInOrder(HeldLocks held)
+    /// <summary>The slow path of a two-lock acquisition: waits for this lock while holding <paramref name="first"/>, which it gives back if the wait fails (a long-wait reporter may throw).</summary>
+    private void WaitToEnterHolding(OrderedLock first, HeldLocks held)
     {
-        if (LockOrderValidator.IsEnabled && held.Count > 0)
-        {
-            LockOrderValidator.BeforeAcquire(held, this);
-        }
-
-        if (!_lock.TryEnter())
+        try
         {
             WaitToEnter(Timeout.InfiniteTimeSpan, default);
         }
-
-        Entered(held);
+        catch
+        {
+            first.Release(held);
+            throw;
+        }
     }
 
     /// <summary>Records the new holder; who holds a lock is only tracked while the validator is on, for its long-wait reports.</summary>

@@ -77,6 +77,20 @@ public class LockOrderValidatorTests : LockValidatorTestBase
         });
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void An_AcquireAll_that_would_close_a_cycle_throws_holding_none_of_its_locks(int count)
+    {
+        LockOrderValidator.IsEnabled = true;
+        var locks = Enumerable.Range(0, count).Select(i => new OrderedLock($"L{i}")).ToArray();
+        RunOn("backwards", () => Nested(locks[^1], locks[0]));
+        var error = Assert.Throws<PotentialDeadlockException>(() => OrderedLock.AcquireAll(locks).Dispose());
+        Assert.Contains($"'L{count - 1}' -> 'L0'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, HeldLocks.Current.Count);
+        Assert.All(locks, l => Assert.False(l.IsHeldByCurrentThread));
+    }
+
     [Fact]
     public void Consistent_orders_are_never_reported()
     {
