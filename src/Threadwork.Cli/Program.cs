@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
@@ -15,6 +17,8 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     GateCommand.Create(),
     ProducerConsumerCommand.Create(),
     CounterCommand.Create(),
+    PhilosophersCommand.Create(),
+    DeadlockDemoCommand.Create(),
 };
 
 var parse = root.Parse(args);

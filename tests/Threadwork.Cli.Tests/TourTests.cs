@@ -13,6 +13,7 @@ public class TourTests
             "12.2 Determining if a thread has started",
             "12.3 Communicating between threads",
             "12.4 Locking critical sections",
+            "12.5 Locking with deadlock avoidance",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -21,6 +22,8 @@ public class TourTests
         Assert.Contains("T-minus 1", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Join re-threw the worker's fault: FormatException", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Looks good!", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("All 5 philosophers ate 20 meals each", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("'y_lock' -> 'x_lock' -> 'y_lock'", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

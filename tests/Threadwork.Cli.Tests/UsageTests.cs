@@ -7,7 +7,7 @@ public class UsageTests
     {
         var result = ThreadworkProcess.Run("--help");
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var command in new[] { "tour", "countdown", "ticker", "gate", "producer-consumer", "counter" })
+        foreach (var command in new[] { "tour", "countdown", "ticker", "gate", "producer-consumer", "counter", "philosophers", "deadlock-demo" })
         {
             Assert.Contains(command, result.Stdout, StringComparison.Ordinal);
         }
@@ -19,6 +19,8 @@ public class UsageTests
     [InlineData("gate")]
     [InlineData("producer-consumer")]
     [InlineData("counter")]
+    [InlineData("philosophers")]
+    [InlineData("deadlock-demo")]
     [InlineData("tour")]
     public void Every_command_has_help(string command)
     {

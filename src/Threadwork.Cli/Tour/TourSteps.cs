@@ -1,6 +1,8 @@
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
 using Threadwork.Cli.Ticker;
 
@@ -43,7 +45,16 @@ internal static class TourSteps
 
             await CounterDemo.RunExtrasAsync(fetchers: 10, limit: 5, Pick(fast, 5, 30), output, token).ConfigureAwait(false);
         }),
-        new("12.5", "Locking with deadlock avoidance", "philosophers", null),
+        new("12.5", "Locking with deadlock avoidance", "philosophers, deadlock-demo", async (output, fast, token) =>
+        {
+            if (!await PhilosophersDemo.RunAsync(count: 5, meals: 20, quiet: true, output, token).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("a philosopher did not eat every meal");
+            }
+
+            output.WriteLine();
+            await OppositeOrdersDemo.RunAsync(rounds: fast ? 1_000 : 10_000, output, token).ConfigureAwait(false);
+        }),
         new("12.6", "Storing thread-specific state", "echo", null),
         new("12.7", "Creating a thread pool", "echo serve", null),
         new("12.8", "Performing simple parallel programming", "robots", null),
