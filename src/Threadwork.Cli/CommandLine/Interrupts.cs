@@ -7,12 +7,19 @@ internal static class Interrupts
     public const int ExitCode = 130;
 
     /// <summary>Runs <paramref name="demo"/>; returns 0 when it completes, <see cref="ExitCode"/> when <paramref name="cancellationToken"/> interrupted it.</summary>
-    public static async Task<int> RunAsync(Func<CancellationToken, Task> demo, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(Func<CancellationToken, Task> demo, CancellationToken cancellationToken) =>
+        RunAsync(async token =>
+        {
+            await demo(token).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Runs a demo that checks its own outcome: 0 when it reports success, 1 when it reports a wrong result, <see cref="ExitCode"/> when interrupted.</summary>
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<bool>> demo, CancellationToken cancellationToken)
     {
         try
         {
-            await demo(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return await demo(cancellationToken).ConfigureAwait(false) ? 0 : 1;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -14,14 +14,8 @@ internal static class CounterCommand
         {
             threads, iterations,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            var correct = true;
-            var exit = await Interrupts.RunAsync(
-                async cancel => correct = await CounterDemo.RunAsync(parse.GetValue(threads), parse.GetValue(iterations), Console.Out, cancel).ConfigureAwait(false),
-                token).ConfigureAwait(false);
-            return exit != 0 ? exit : correct ? 0 : 1;
-        });
+        command.SetAction((parse, token) => Interrupts.RunAsync(
+            cancel => CounterDemo.RunAsync(parse.GetValue(threads), parse.GetValue(iterations), Console.Out, cancel), token));
         return command;
     }
 }

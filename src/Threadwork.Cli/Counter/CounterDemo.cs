@@ -89,28 +89,8 @@ internal static class CounterDemo
         output.WriteLine($"Semaphore({limit}): {fetchers} fetches, at most {mostAtOnce} at once");
     }
 
-    private static async Task RunWorkersAsync(string name, int count, Action<WorkerContext> body, CancellationToken cancellationToken)
-    {
-        // All workers start their loops together, so they really overlap instead of one finishing
-        // before the next thread has even been created.
-        using var go = new ManualResetEventSlim();
-        var workers = Enumerable.Range(1, count).Select(n => new Worker($"{name}-{n}", ctx =>
-        {
-            go.Wait(ctx.StopToken);
-            body(ctx);
-        })).ToList();
-        workers.ForEach(w => w.Start());
-        try
-        {
-            await Task.WhenAll(workers.Select(w => w.Started)).WaitAsync(cancellationToken).ConfigureAwait(false);
-            go.Set();
-            await Task.WhenAll(workers.Select(w => w.JoinAsync(cancellationToken))).ConfigureAwait(false);
-        }
-        finally
-        {
-            await WorkerCleanup.StopAndWaitAsync(workers).ConfigureAwait(false);
-        }
-    }
+    private static Task RunWorkersAsync(string name, int count, Action<WorkerContext> body, CancellationToken cancellationToken) =>
+        StartingLine.RunTogetherAsync(count, i => $"{name}-{i + 1}", (_, ctx) => body(ctx), cancellationToken);
 
     private static void InterlockedMax(ref int target, int value)
     {

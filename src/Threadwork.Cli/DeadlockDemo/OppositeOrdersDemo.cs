@@ -40,9 +40,12 @@ internal static class OppositeOrdersDemo
             var before = Volatile.Read(ref reports);
             LockOrderValidator.Policy = LockOrderViolationPolicy.Throw;
             await RunOrderedAsync(rounds, output, cancellationToken).ConfigureAwait(false);
-            output.WriteLine(Volatile.Read(ref reports) == before
-                ? "Both threads finished: the locks were always taken x_lock first, and the validator found nothing."
-                : "The validator reported the ordered run: this is a bug");
+            if (Volatile.Read(ref reports) != before)
+            {
+                throw new InvalidOperationException("the validator reported the ordered run: this is a bug");
+            }
+
+            output.WriteLine("Both threads finished: the locks were always taken x_lock first, and the validator found nothing.");
         }
         finally
         {

@@ -15,14 +15,8 @@ internal static class PhilosophersCommand
         {
             count, meals, quiet,
         };
-        command.SetAction(async (parse, token) =>
-        {
-            var correct = true;
-            var exit = await Interrupts.RunAsync(
-                async cancel => correct = await PhilosophersDemo.RunAsync(parse.GetValue(count), parse.GetValue(meals), parse.GetValue(quiet), Console.Out, cancel).ConfigureAwait(false),
-                token).ConfigureAwait(false);
-            return exit != 0 ? exit : correct ? 0 : 1;
-        });
+        command.SetAction((parse, token) => Interrupts.RunAsync(
+            cancel => PhilosophersDemo.RunAsync(parse.GetValue(count), parse.GetValue(meals), parse.GetValue(quiet), Console.Out, cancel), token));
         return command;
     }
 }

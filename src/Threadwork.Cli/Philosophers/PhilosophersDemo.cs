@@ -1,7 +1,6 @@
 using Spectre.Console;
 using Threadwork.Cli.CommandLine;
 using Threadwork.Locks;
-using Threadwork.Workers;
 
 namespace Threadwork.Cli.Philosophers;
 
@@ -20,12 +19,10 @@ internal static class PhilosophersDemo
         var eaten = new int[count];
         var clashes = 0;
         var print = new Lock();
-        using var go = new ManualResetEventSlim();
-        var philosophers = Enumerable.Range(0, count).Select(p => new Worker($"philosopher {p + 1}", ctx =>
+        await StartingLine.RunTogetherAsync(count, p => $"philosopher {p + 1}", (p, ctx) =>
         {
             var left = forks[p];
             var right = forks[(p + 1) % count];
-            go.Wait(ctx.StopToken);
             for (var meal = 0; meal < meals; meal++)
             {
                 using (OrderedLock.AcquireAll(ctx.StopToken, left, right))
@@ -49,18 +46,7 @@ internal static class PhilosophersDemo
                     Volatile.Write(ref users[p], 0);
                 }
             }
-        })).ToList();
-        philosophers.ForEach(w => w.Start());
-        try
-        {
-            await Task.WhenAll(philosophers.Select(w => w.Started)).WaitAsync(cancellationToken).ConfigureAwait(false);
-            go.Set();
-            await Task.WhenAll(philosophers.Select(w => w.JoinAsync(cancellationToken))).ConfigureAwait(false);
-        }
-        finally
-        {
-            await WorkerCleanup.StopAndWaitAsync(philosophers).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         var table = new Table().AddColumn("Philosopher").AddColumn(new TableColumn("Meals").RightAligned());
         for (var p = 0; p < count; p++)
