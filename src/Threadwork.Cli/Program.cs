@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
+using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
@@ -19,6 +20,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CounterCommand.Create(),
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
+    EchoCommand.Create(),
 };
 
 var parse = root.Parse(args);
