@@ -37,7 +37,9 @@ if (parse.Errors.Count > 0)
     return 2;
 }
 
-return await parse.InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the command's token; a command still running this long afterwards is ended
+// with 130/143. Longer than the default 2 s: an echo server closing thousands of connections needs it.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
 
 // The names from the root down to the command a usage error was about, so its help can be shown.
 static IEnumerable<string> CommandPath(CommandResult command)

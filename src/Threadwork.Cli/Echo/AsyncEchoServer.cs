@@ -21,7 +21,6 @@ internal sealed class AsyncEchoServer(EchoServerSettings settings, TextWriter ou
         {
             while (!stopToken.IsCancellationRequested)
             {
-                await TakeSlotAsync(stopToken).ConfigureAwait(false);
                 Socket client;
                 try
                 {
@@ -34,7 +33,9 @@ internal sealed class AsyncEchoServer(EchoServerSettings settings, TextWriter ou
                     continue;
                 }
 
-                var serving = ServeAsync(client, Opened(client));
+                var peer = Opened(client);
+                await TakeSlotAsync(client, stopToken).ConfigureAwait(false);
+                var serving = ServeAsync(client, peer);
                 _serving.TryAdd(serving, 0);
 
                 // Removed by its own continuation, so the set holds only connections still open.

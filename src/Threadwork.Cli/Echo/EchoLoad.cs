@@ -111,6 +111,10 @@ internal static class EchoLoad
             {
                 throw new EchoLoadFailure($"connection {connection + 1}: {e.Message} during message {m + 1} of {share}");
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new EchoLoadFailure($"connection {connection + 1}: the connection failed during message {m + 1} of {share}");
+            }
 
             latencies[first + m] = Stopwatch.GetTimestamp() - start;
             var wrong = received.AsSpan().CommonPrefixLength(message.Span);
@@ -122,10 +126,18 @@ internal static class EchoLoad
             Interlocked.Increment(ref done.Value);
         }
 
-        socket.Shutdown(SocketShutdown.Send);
-        if (await socket.ReceiveAsync(received, SocketFlags.None, cancellationToken).ConfigureAwait(false) != 0)
+        // Half-close and read to the end: the server must echo nothing more, and close its side.
+        try
         {
-            throw new EchoLoadFailure($"connection {connection + 1}: the server sent bytes that were never sent to it");
+            socket.Shutdown(SocketShutdown.Send);
+            if (await socket.ReceiveAsync(received, SocketFlags.None, cancellationToken).ConfigureAwait(false) != 0)
+            {
+                throw new EchoLoadFailure($"connection {connection + 1}: the server sent bytes that were never sent to it");
+            }
+        }
+        catch (SocketException e)
+        {
+            throw new EchoLoadFailure($"connection {connection + 1}: {e.Message} while closing, after every echo was checked");
         }
     }
 

@@ -13,7 +13,7 @@ internal abstract class EchoServer : IDisposable
     /// <summary>Bytes read at once, as the recipe's <c>recv(65536)</c>.</summary>
     protected const int ChunkSize = 65536;
 
-    /// <summary>Every connection accepted and not yet closed; a shutdown closes what is left.</summary>
+    /// <summary>Every connection accepted and not yet closed, each with 1 once it holds a connection slot; a shutdown closes what is left.</summary>
     private readonly ConcurrentDictionary<Socket, byte> _open = new();
 
     /// <summary>Free connection slots when --max-connections is given.</summary>
@@ -83,40 +83,44 @@ internal abstract class EchoServer : IDisposable
         }
     }
 
-    /// <summary>Waits for a free slot when the connection limit is reached, saying so once per episode.</summary>
-    protected void TakeSlot(CancellationToken stopToken)
+    /// <summary>
+    /// Gives an accepted connection a slot under --max-connections, waiting while every slot is taken.
+    /// Waiting after the accept (not before) means the log speaks of a client that really waits; the
+    /// accept loop takes no further client meanwhile, so the rest queue in the kernel's backlog.
+    /// </summary>
+    protected void TakeSlot(Socket client, CancellationToken stopToken)
     {
         if (_slots is null)
         {
             return;
         }
 
-        if (_slots.Wait(0, stopToken))
+        if (!_slots.Wait(0, stopToken))
         {
-            LimitReached.End("A connection slot is free");
-            return;
+            LimitReached.Start($"{Settings.MaxConnections} connections are open (--max-connections)");
+            _slots.Wait(stopToken);
+            LimitReached.End("A connection closed");
         }
 
-        LimitReached.Start($"{Settings.MaxConnections} connections are open (--max-connections)");
-        _slots.Wait(stopToken);
+        _open[client] = 1;
     }
 
     /// <inheritdoc cref="TakeSlot"/>
-    protected async ValueTask TakeSlotAsync(CancellationToken stopToken)
+    protected async ValueTask TakeSlotAsync(Socket client, CancellationToken stopToken)
     {
         if (_slots is null)
         {
             return;
         }
 
-        if (await _slots.WaitAsync(0, stopToken).ConfigureAwait(false))
+        if (!await _slots.WaitAsync(0, stopToken).ConfigureAwait(false))
         {
-            LimitReached.End("A connection slot is free");
-            return;
+            LimitReached.Start($"{Settings.MaxConnections} connections are open (--max-connections)");
+            await _slots.WaitAsync(stopToken).ConfigureAwait(false);
+            LimitReached.End("A connection closed");
         }
 
-        LimitReached.Start($"{Settings.MaxConnections} connections are open (--max-connections)");
-        await _slots.WaitAsync(stopToken).ConfigureAwait(false);
+        _open[client] = 1;
     }
 
     /// <summary>Records a new connection; returns the peer for the log.</summary>
@@ -133,14 +137,17 @@ internal abstract class EchoServer : IDisposable
     /// <summary>Closes a connection for good and frees its slot; safe to call once per connection from any thread.</summary>
     protected void Close(Socket client, EndPoint? peer, string how)
     {
-        if (!_open.TryRemove(client, out _))
+        if (!_open.TryRemove(client, out var holdsSlot))
         {
             return;
         }
 
         client.Dispose();
         Log.Closed(peer, how);
-        _slots?.Release();
+        if (holdsSlot == 1)
+        {
+            _slots!.Release();
+        }
     }
 
     /// <summary>Stops listening and ends every open connection, so the threads or tasks serving them return.</summary>

@@ -43,7 +43,6 @@ internal sealed class PoolEchoServer(EchoServerSettings settings, TextWriter out
     {
         while (!stopToken.IsCancellationRequested)
         {
-            TakeSlot(stopToken);
             Socket client;
             try
             {
@@ -58,6 +57,7 @@ internal sealed class PoolEchoServer(EchoServerSettings settings, TextWriter out
             }
 
             var peer = Opened(client);
+            TakeSlot(client, stopToken);
 
             // Counted here, before the job is queued, so the count never misses a client in hand-over
             // from the queue to a thread: it is exactly the clients holding or awaiting a worker.
