@@ -14,7 +14,7 @@ namespace Threadwork.Cli.Echo;
 internal static class EchoLoad
 {
     /// <summary>Connects in flight at once: enough to open thousands quickly, few enough not to overrun the server's accept backlog.</summary>
-    private const int ConnectsAtOnce = 128;
+    private const int ConnectsAtOnce = 4;
 
     /// <summary>Runs the load; 0 when every byte came back right, 1 (with the reason on standard error) otherwise.</summary>
     public static async Task<bool> RunAsync(EchoLoadSettings settings, bool json, TextWriter output, CancellationToken cancellationToken)
