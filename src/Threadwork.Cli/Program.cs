@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
+using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
@@ -19,6 +20,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CounterCommand.Create(),
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
+    EchoCommand.Create(),
 };
 
 var parse = root.Parse(args);
@@ -35,7 +37,9 @@ if (parse.Errors.Count > 0)
     return 2;
 }
 
-return await parse.InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the command's token; a command still running this long afterwards is ended
+// with 130/143. Longer than the default 2 s: an echo server closing thousands of connections needs it.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
 
 // The names from the root down to the command a usage error was about, so its help can be shown.
 static IEnumerable<string> CommandPath(CommandResult command)

@@ -14,6 +14,8 @@ public class TourTests
             "12.3 Communicating between threads",
             "12.4 Locking critical sections",
             "12.5 Locking with deadlock avoidance",
+            "12.6 Storing thread-specific state",
+            "12.7 Creating a thread pool",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -24,6 +26,8 @@ public class TourTests
         Assert.Contains("Looks good!", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("All 5 philosophers ate 20 meals each", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("'y_lock' -> 'x_lock' -> 'y_lock'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Thread-2: its own socket (port ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("server: All 2 workers are busy: new clients wait", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

@@ -1,6 +1,7 @@
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
+using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
@@ -55,8 +56,10 @@ internal static class TourSteps
             output.WriteLine();
             await OppositeOrdersDemo.RunAsync(rounds: fast ? 1_000 : 10_000, output, token).ConfigureAwait(false);
         }),
-        new("12.6", "Storing thread-specific state", "echo", null),
-        new("12.7", "Creating a thread pool", "echo serve", null),
+        new("12.6", "Storing thread-specific state", "echo serve, echo load", (output, fast, token) =>
+            EchoDemo.RunLazyConnectionAsync(threads: fast ? 2 : 3, output, token)),
+        new("12.7", "Creating a thread pool", "echo serve --mode pool|async", (output, _, token) =>
+            EchoDemo.RunPoolAsync(output, token)),
         new("12.8", "Performing simple parallel programming", "robots", null),
         new("12.9", "Dealing with the GIL", "robots --parallel", null),
         new("12.10", "Defining an actor task", "actors", null),
