@@ -63,6 +63,9 @@ public sealed class CoroutineScheduler
     /// <summary>Hands <see cref="MakeReady"/> to the socket poll without allocating a delegate per poll.</summary>
     private readonly Action<Coroutine> _makeReady;
 
+    /// <summary>Resumptions so far; see <see cref="Switches"/>.</summary>
+    private long _switches;
+
     /// <summary>Breaks ties between sleepers with the same deadline.</summary>
     private long _sleepSequence;
 
@@ -84,7 +87,7 @@ public sealed class CoroutineScheduler
     public Action<Coroutine>? FaultReporter { get; init; }
 
     /// <summary>How many times a coroutine has been resumed (each resumption runs it to its next yield or its end).</summary>
-    public long Switches { get; private set; }
+    public long Switches => _switches;
 
     /// <summary>How many coroutines are spawned and not finished.</summary>
     public int UnfinishedCount => _unfinished.Count;
@@ -179,10 +182,7 @@ public sealed class CoroutineScheduler
 
                 // One round: every coroutine ready now runs once; those it makes ready run next round,
                 // after the sleepers and sockets have been checked, so no waiter starves.
-                for (var round = _ready.Count; round > 0; round--)
-                {
-                    Step(_ready.Dequeue());
-                }
+                RunRound();
 
                 if (_sleepers.Count == 0 && _sockets.IsEmpty)
                 {
@@ -249,35 +249,53 @@ public sealed class CoroutineScheduler
         return micros <= 0 ? 0 : micros >= int.MaxValue ? int.MaxValue : (int)micros;
     }
 
-    /// <summary>Resumes one coroutine until its next yield and files it under what it now waits for.</summary>
-    private void Step(Coroutine coroutine)
+    /// <summary>
+    /// Resumes every coroutine that is ready now, once each, in order, until its next yield; a plain yield goes
+    /// straight to the back of the queue (the hot path), other waits are filed by <see cref="Park"/>.
+    /// Coroutines made ready during the round run in the next one.
+    /// </summary>
+    private void RunRound()
     {
-        var body = coroutine.Body!;
-        Suspend next;
-        Switches++;
-        try
+        for (var round = _ready.Count; round > 0; round--)
         {
-            if (!body.MoveNext())
+            var coroutine = _ready.Dequeue();
+            var body = coroutine.Body!;
+            Suspend next;
+            _switches++;
+            try
             {
-                End(coroutine, CoroutineState.Completed, fault: null);
-                return;
+                if (!body.MoveNext())
+                {
+                    End(coroutine, CoroutineState.Completed, fault: null);
+                    continue;
+                }
+
+                next = body.Current;
+            }
+#pragma warning disable CA1031 // The stated policy: whatever a coroutine throws is its fault, reported, and the others go on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                End(coroutine, CoroutineState.Faulted, e);
+                continue;
             }
 
-            next = body.Current;
+            if (next.Kind == SuspendKind.Yield)
+            {
+                _ready.Enqueue(coroutine);
+            }
+            else
+            {
+                Park(coroutine, next);
+            }
         }
-#pragma warning disable CA1031 // The stated policy: whatever a coroutine throws is its fault, reported, and the others go on.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            End(coroutine, CoroutineState.Faulted, e);
-            return;
-        }
+    }
 
+    /// <summary>Files a coroutine under what it now waits for, other than a plain yield.</summary>
+    private void Park(Coroutine coroutine, Suspend next)
+    {
         switch (next.Kind)
         {
-            case SuspendKind.Yield:
-                _ready.Enqueue(coroutine);
-                break;
             case SuspendKind.Sleep:
                 _sleepers.Enqueue(coroutine, (Stopwatch.GetTimestamp() + ToStopwatchTicks(next.Ticks), _sleepSequence++));
                 break;
