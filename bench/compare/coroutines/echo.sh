@@ -27,7 +27,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 measure() {
   local port pid rate
   port=$(free_port)
-  bash -c "exec ${1//\{port\}/$port}" >/dev/null &
+  # Its stdout and stderr are not part of the measure (a wrong reply fails the load instead); SIGTERM's
+  # "interrupted" line would only clutter the table.
+  bash -c "exec ${1//\{port\}/$port}" >/dev/null 2>&1 &
   pid=$!
   python3 -c 'import socket, sys, time
 deadline = time.time() + 30

@@ -66,6 +66,9 @@ public sealed class CoroutineScheduler
     /// <summary>Resumptions so far; see <see cref="Switches"/>.</summary>
     private long _switches;
 
+    /// <summary>How many times the run checked its sleepers and sockets; see <see cref="SleeperAndSocketChecks"/>.</summary>
+    private long _checks;
+
     /// <summary>Breaks ties between sleepers with the same deadline.</summary>
     private long _sleepSequence;
 
@@ -226,6 +229,9 @@ public sealed class CoroutineScheduler
         }
     }
 
+    /// <summary>How many times the run checked its sleepers and sockets (each check waits when nothing is ready); a spinning scheduler would count thousands per idle second.</summary>
+    internal long SleeperAndSocketChecks => _checks;
+
     /// <summary>Throws when a thread other than the running one touches the scheduler during a run.</summary>
     internal void CheckOwningThread()
     {
@@ -354,6 +360,7 @@ public sealed class CoroutineScheduler
     /// </summary>
     private void WaitForSleepersAndSockets(bool block, WakeSignal? wake, CancellationToken cancellationToken)
     {
+        _checks++;
         var now = Stopwatch.GetTimestamp();
         var timeout = 0;
         if (block)

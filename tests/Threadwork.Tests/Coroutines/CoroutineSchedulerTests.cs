@@ -475,6 +475,10 @@ public sealed class CoroutineSchedulerTests
             Assert.True(wall >= TimeSpan.FromMilliseconds(300), $"the run ended after {wall.TotalMilliseconds} ms");
             Assert.True(used < wall / 2, $"with socket: {withSocket}: {used.TotalMilliseconds} ms of CPU over {wall.TotalMilliseconds} ms idle");
             Assert.True(scheduler.Switches <= 8, $"{scheduler.Switches} resumptions for {(withSocket ? 4 : 2)} coroutines that each wait once");
+
+            // The same, independent of how much CPU a busy machine would have given a spinning loop: each
+            // wake-up is for a deadline or a socket (two or three of them), give or take an early return.
+            Assert.True(scheduler.SleeperAndSocketChecks <= 20, $"{scheduler.SleeperAndSocketChecks} wake-ups over {wall.TotalMilliseconds} ms of idle waiting");
         }
     }
 
