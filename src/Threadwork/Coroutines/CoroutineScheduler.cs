@@ -164,7 +164,7 @@ public sealed class CoroutineScheduler
     /// scheduler stops the same way, when its message queue is empty). Those are ended as
     /// <see cref="CoroutineState.Stranded"/>. Sleeps, without using CPU, whenever no coroutine is ready.
     /// </summary>
-    /// <param name="cancellationToken">Ends the run, even while it sleeps: the unfinished coroutines are disposed (their <c>finally</c> blocks run) as <see cref="CoroutineState.Cancelled"/>.</param>
+    /// <param name="cancellationToken">Ends the run, even while it sleeps: the unfinished coroutines are disposed (their <c>finally</c> blocks run) as <see cref="CoroutineState.Cancelled"/>. Coroutines that had faulted keep their exception in <see cref="Coroutine.Fault"/>; the cancelled run throws <see cref="OperationCanceledException"/>, not a <see cref="CoroutineFaultedException"/>.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="CoroutineFaultedException">One or more coroutines threw and there is no <see cref="FaultReporter"/>; thrown after all have finished.</exception>
     /// <exception cref="InvalidOperationException">The scheduler is already running (a coroutine called Run, or another thread did).</exception>
@@ -211,6 +211,9 @@ public sealed class CoroutineScheduler
         catch
         {
             EndUnfinished(CoroutineState.Cancelled);
+
+            // Faults of a run that ends early stay in each coroutine's Fault; a later run must not throw them as its own.
+            _unreported.Clear();
             throw;
         }
         finally
@@ -248,11 +251,15 @@ public sealed class CoroutineScheduler
     private static long ToStopwatchTicks(long timeSpanTicks) =>
         timeSpanTicks >= long.MaxValue / StopwatchTicksPerTimeSpanTick / 2 ? long.MaxValue / 2 : (long)(timeSpanTicks * StopwatchTicksPerTimeSpanTick);
 
-    /// <summary>Microseconds from now until <paramref name="deadline"/>, rounded up so a wake is never early; at most int.MaxValue.</summary>
-    private static int MicrosecondsUntil(long deadline, long now)
+    /// <summary>
+    /// Whole milliseconds from now until <paramref name="deadline"/>, rounded up, at most int.MaxValue / 1000.
+    /// Both waits have millisecond resolution (poll(2) truncates Socket.Select's microseconds), so a
+    /// timeout rounded down would wake just before the deadline and spin on zero-length polls until it.
+    /// </summary>
+    private static int MillisecondsUntil(long deadline, long now)
     {
-        var micros = Math.Ceiling((deadline - now) * 1_000_000.0 / Stopwatch.Frequency);
-        return micros <= 0 ? 0 : micros >= int.MaxValue ? int.MaxValue : (int)micros;
+        var milliseconds = Math.Ceiling((deadline - now) * 1_000.0 / Stopwatch.Frequency);
+        return milliseconds <= 0 ? 0 : milliseconds >= int.MaxValue / 1000 ? int.MaxValue / 1000 : (int)milliseconds;
     }
 
     /// <summary>
@@ -362,20 +369,19 @@ public sealed class CoroutineScheduler
     {
         _checks++;
         var now = Stopwatch.GetTimestamp();
-        var timeout = 0;
+        var milliseconds = 0;
         if (block)
         {
-            timeout = _sleepers.TryPeek(out _, out var nearest) ? MicrosecondsUntil(nearest.Deadline, now) : Timeout.Infinite;
+            milliseconds = _sleepers.TryPeek(out _, out var nearest) ? MillisecondsUntil(nearest.Deadline, now) : Timeout.Infinite;
         }
 
         if (!_sockets.IsEmpty)
         {
-            _sockets.Poll(timeout, wake?.Socket, _makeReady);
+            _sockets.Poll(milliseconds == Timeout.Infinite ? Timeout.Infinite : milliseconds * 1000, wake?.Socket, _makeReady);
         }
-        else if (timeout > 0)
+        else if (milliseconds > 0)
         {
-            // Only sleepers: a plain timed wait, which cancellation ends early. Whole milliseconds, rounded up.
-            var milliseconds = timeout == int.MaxValue ? int.MaxValue : (timeout + 999) / 1000;
+            // Only sleepers: a plain timed wait, which cancellation ends early.
             if (cancellationToken.CanBeCanceled)
             {
                 cancellationToken.WaitHandle.WaitOne(milliseconds);

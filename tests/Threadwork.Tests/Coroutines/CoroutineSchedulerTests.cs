@@ -478,7 +478,7 @@ public sealed class CoroutineSchedulerTests
 
             // The same, independent of how much CPU a busy machine would have given a spinning loop: each
             // wake-up is for a deadline or a socket (two or three of them), give or take an early return.
-            Assert.True(scheduler.SleeperAndSocketChecks <= 20, $"{scheduler.SleeperAndSocketChecks} wake-ups over {wall.TotalMilliseconds} ms of idle waiting");
+            Assert.True(scheduler.SleeperAndSocketChecks <= 20, $"with socket: {withSocket}: {scheduler.SleeperAndSocketChecks} wake-ups over {wall.TotalMilliseconds} ms of idle waiting");
         }
     }
 
