@@ -1,3 +1,4 @@
+using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
@@ -64,7 +65,19 @@ internal static class TourSteps
         new("12.9", "Dealing with the GIL", "robots --parallel", null),
         new("12.10", "Defining an actor task", "actors", null),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
-        new("12.12", "Using generators as an alternative to threads", "coroutines", null),
+        new("12.12", "Using generators as an alternative to threads", "coroutines, coroutines echo", (output, fast, token) =>
+        {
+            GeneratorDemos.RunTaskScheduler(output, token);
+            output.WriteLine();
+            if (!GeneratorDemos.RunActors(from: fast ? 3 : 10, output, token))
+            {
+                throw new InvalidOperationException("the printer actor did not get every number once, in order");
+            }
+
+            output.WriteLine();
+            EchoTourDemo.Run(output, token);
+            return Task.CompletedTask;
+        }),
         new("12.13", "Polling multiple thread queues", "select", null),
         new("12.14", "Launching a daemon process on Unix", "daemon", null),
     ];
