@@ -4,6 +4,7 @@ using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 
 namespace Threadwork.Cli.Tour;
@@ -62,7 +63,12 @@ internal static class TourSteps
         new("12.10", "Defining an actor task", "actors", null),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
         new("12.12", "Using generators as an alternative to threads", "coroutines", null),
-        new("12.13", "Polling multiple thread queues", "select", null),
+        new("12.13", "Polling multiple thread queues", "select", async (output, fast, token) =>
+        {
+            await SelectDemo.RunRecipeAsync(useAsync: false, output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await SelectDemo.RunMixedAsync(useAsync: fast, output, token).ConfigureAwait(false);
+        }),
         new("12.14", "Launching a daemon process on Unix", "daemon", null),
     ];
 
