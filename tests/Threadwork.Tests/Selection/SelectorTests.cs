@@ -309,6 +309,58 @@ public class SelectorTests
     }
 
     [Fact]
+    public void Reusing_a_selector_allocates_nothing_per_select_ready_or_waiting()
+    {
+        const int Rounds = 200;
+        var queues = Enumerable.Range(0, 4).Select(_ => new WorkQueue<int>(16)).ToArray();
+        var select = Select.From(queues);
+        var round = -1;
+        var producer = new Thread(() =>
+        {
+            for (var r = 0; r < 2 * Rounds; r++)
+            {
+                // Put only once the select is registered everywhere, so every round takes the waiting path.
+                SpinWait.SpinUntil(() => Volatile.Read(ref round) == r && queues.All(q => q.WaitingConsumers == 1));
+                queues[r % 4].Put(r);
+            }
+        }) { IsBackground = true };
+        producer.Start();
+
+        // Checked by counting, not by Assert inside the measured loops: xunit's Assert.Equal allocates.
+        var wrong = 0;
+        void WaitingRounds(int from)
+        {
+            for (var r = from; r < from + Rounds; r++)
+            {
+                Volatile.Write(ref round, r);
+                wrong += select.Wait(Patience).Item == r ? 0 : 1;
+            }
+        }
+
+        WaitingRounds(0);   // warm-up: waiter lists and the event reach their steady size
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        WaitingRounds(Rounds);
+        var waiting = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        foreach (var queue in queues)
+        {
+            queue.Put(1);
+        }
+
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Rounds; i++)
+        {
+            var ready = select.Now();
+            ready.Queue!.Put(ready.Item);
+        }
+
+        var readyBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(producer.Join(Patience));
+        Assert.Equal(0, wrong);
+        Assert.Equal((0L, 0L), (waiting, readyBytes));
+    }
+
+    [Fact]
     public void An_idle_queue_keeps_no_stale_registrations_over_many_selects()
     {
         var (busy, idle) = (new WorkQueue<int>(), new WorkQueue<int>());
