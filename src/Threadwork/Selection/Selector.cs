@@ -25,8 +25,10 @@ namespace Threadwork.Selection;
 /// <para>Supported queues: every <see cref="WorkQueue{T}"/>, bounded or not, and
 /// <see cref="PriorityWorkQueue{T}"/> (the highest-priority item is taken; a bounded queue admits its
 /// next waiting producer). A selector is for one thread or async flow at a time: a second select on it
-/// while one is under way throws. Reusing it allocates nothing per select for queue cases; socket cases
-/// and async timeouts allocate a little per wait.</para>
+/// while one is under way throws. Reused, a blocking select over queues allocates nothing; an async
+/// one allocates nothing of its own (a wait costs what a <see cref="WorkQueue{T}.GetAsync(CancellationToken)"/>
+/// wait costs: the thread pool's dispatch of the continuation). Socket cases and async timeouts
+/// allocate a little per wait.</para>
 /// </remarks>
 /// <typeparam name="T">The type of the queues' items.</typeparam>
 /// <example>
