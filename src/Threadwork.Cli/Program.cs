@@ -8,6 +8,7 @@ using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
 
@@ -23,6 +24,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     DeadlockDemoCommand.Create(),
     EchoCommand.Create(),
     CoroutinesCommand.Create(),
+    SelectCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -17,6 +17,7 @@ public class TourTests
             "12.6 Storing thread-specific state",
             "12.7 Creating a thread pool",
             "12.12 Using generators as an alternative to threads",
+            "12.13 Polling multiple thread queues",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -30,6 +31,7 @@ public class TourTests
         Assert.Contains("Thread-2: its own socket (port ", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("server: All 2 workers are busy: new clients wait", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("client received: GOT:from one thread", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Got: hello", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

@@ -6,6 +6,7 @@ using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 
 namespace Threadwork.Cli.Tour;
@@ -78,7 +79,12 @@ internal static class TourSteps
             EchoTourDemo.Run(output, token);
             return Task.CompletedTask;
         }),
-        new("12.13", "Polling multiple thread queues", "select", null),
+        new("12.13", "Polling multiple thread queues", "select", async (output, fast, token) =>
+        {
+            await SelectDemo.RunRecipeAsync(useAsync: false, output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await SelectDemo.RunMixedAsync(useAsync: fast, output, token).ConfigureAwait(false);
+        }),
         new("12.14", "Launching a daemon process on Unix", "daemon", null),
     ];
 

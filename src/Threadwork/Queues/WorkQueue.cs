@@ -498,6 +498,49 @@ public class WorkQueue<T>
         return WaiterRegistration.Taken;
     }
 
+    /// <summary>
+    /// Takes an item if one is there now, without waiting or registering; when there is none, says
+    /// whether the queue is closed and drained. Never throws for a closed queue.
+    /// </summary>
+    /// <remarks>
+    /// For Select's first pass. On an unbounded queue an empty, open answer is read without the lock
+    /// and may be stale (a put may be under way); that is safe because Select decides to wait only in
+    /// <see cref="TryTakeOrRegister"/>, under the lock. A closed answer is always read under the lock.
+    /// </remarks>
+    internal bool TryTakeNow([MaybeNullWhen(false)] out T item, out bool closed, out Exception? closeError)
+    {
+        closed = false;
+        closeError = null;
+        if (_lockFreeItems is { } items)
+        {
+            if (items.TryTake(out item))
+            {
+                return true;
+            }
+
+            if (!_closed)
+            {
+                return false;
+            }
+        }
+
+        PutWaiter<T>? admitted;
+        lock (_lock)
+        {
+            if (!_storage.TryTake(out item))
+            {
+                closed = _closed;
+                closeError = _closeError;
+                return false;
+            }
+
+            admitted = AdmitPutterLocked();
+        }
+
+        admitted?.Admit();
+        return true;
+    }
+
     /// <summary>Removes a waiter whose owner won its claim (cancelled) from this queue's list; no effect if it is not there.</summary>
     internal void Withdraw(IQueueWaiter<T> waiter)
     {

@@ -100,6 +100,31 @@ public class IQueueWaiterTests
         Assert.Equal(2, queue.Get());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void TryTakeNow_takes_without_registering_and_reports_a_closed_drained_queue_without_throwing(int capacity)
+    {
+        var queue = capacity == 0 ? new WorkQueue<int>() : new WorkQueue<int>(capacity);
+        Assert.False(queue.TryTakeNow(out _, out var closed, out _));
+        Assert.False(closed);
+        Assert.Equal(0, queue.WaitingConsumers);
+
+        queue.Put(1);
+        var blockedPut = Task.Run(() => queue.Put(2));
+        Assert.True(queue.TryTakeNow(out var item, out closed, out _));
+        Assert.Equal((1, false), (item, closed));
+        blockedPut.Wait(TimeSpan.FromSeconds(30));   // on the bounded queue, the take admitted the waiting producer
+
+        var error = new InvalidOperationException("done");
+        queue.Close(error);
+        Assert.True(queue.TryTakeNow(out item, out closed, out _));
+        Assert.Equal((2, false), (item, closed));
+        Assert.False(queue.TryTakeNow(out _, out closed, out var closeError));
+        Assert.True(closed);
+        Assert.Same(error, closeError);
+    }
+
     [Fact]
     public void Close_delivers_the_closed_signal_to_a_registered_waiter()
     {
