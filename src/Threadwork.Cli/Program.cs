@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Cpu;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.GenLogs;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
 using Threadwork.Cli.Robots;
@@ -21,6 +23,8 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
     RobotsCommand.Create(),
+    GenLogsCommand.Create(),
+    CpuCommand.Create(),
 };
 
 var parse = root.Parse(args);
