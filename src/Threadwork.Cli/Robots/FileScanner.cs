@@ -33,7 +33,8 @@ internal static class FileScanner
             Span<byte> prefix = stackalloc byte[2];
             var sniffed = raw.ReadAtLeast(prefix, 2, throwOnEndOfStream: false);
             prefix = prefix[..sniffed];
-            var isGzip = prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f, 0x8b]);
+            // One byte 0x1f is a gzip file cut after its first byte: the gzip reader reports it as truncated.
+            var isGzip = prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f, 0x8b]) || prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f]);
             if (sniffed == 0)
             {
                 return new FileScanResult(source.Name, hosts, 0, 0, 0, null);
@@ -86,7 +87,8 @@ internal static class FileScanner
         }
 
         FileScanResult Failed(string why) =>
-            new(source.Name, hosts, scanner.Lines, scanner.Malformed, textBytes, $"{why}; {scanner.Lines:N0} lines scanned before it");
+            new(source.Name, hosts, scanner.Lines, scanner.Malformed, textBytes,
+                $"{why}; {scanner.Lines:N0} lines scanned before it{(scanner.Malformed > 0 ? $", {scanner.Malformed:N0} of them malformed" : string.Empty)}");
     }
 
     private static void ScanInline(LineChunker chunker, RequestLineScanner scanner, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Threadwork.Cli.Robots;
 /// <remarks>
 /// A line longer than a whole buffer is handed over as its first <see cref="ChunkSize"/> bytes (its
 /// fields are at the start) and the rest of it is skipped, so memory stays bounded whatever the input.
-/// A read error is raised only after the lines read before it have been handed over.
+/// A read error is raised only after the whole lines read before it have been handed over.
 /// </remarks>
 internal sealed class LineChunker(Stream text, ReadOnlySpan<byte> prefix)
 {
@@ -75,6 +75,16 @@ internal sealed class LineChunker(Stream text, ReadOnlySpan<byte> prefix)
                 }
 
                 return Finish(out chunk);
+            }
+
+            if (_error is not null)
+            {
+                // The line the error cut off is not a line of the log: only the whole lines before it are scanned.
+                filled = _filling.AsSpan(0, filled).LastIndexOf((byte)'\n') + 1;
+                if (filled == 0)
+                {
+                    continue;
+                }
             }
 
             if (_ended || _error is not null)

@@ -66,7 +66,7 @@ internal static class RobotsReport
 
     /// <summary>
     /// One line per log that had a problem, in the order the logs were given: "FILE: N malformed lines",
-    /// "FILE: empty file", or "FILE: " and the error with how far the scan got. Returns true if any log
+    /// "FILE: empty file", or "FILE: " and the error with how far the scan got (malformed lines included). Returns true if any log
     /// could not be read to its end.
     /// </summary>
     public static bool WriteProblems(TextWriter error, IReadOnlyList<FileScanResult> results)
@@ -79,8 +79,7 @@ internal static class RobotsReport
                 failed = true;
                 error.WriteLine($"{result.Name}: {result.Error}");
             }
-
-            if (result.Malformed > 0)
+            else if (result.Malformed > 0)
             {
                 error.WriteLine($"{result.Name}: {result.Malformed} malformed lines (fewer than 7 fields), skipped");
             }
