@@ -1,9 +1,9 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
 namespace Threadwork.Cli.Tests;
 
+/// <summary>threadwork robots, gen-logs and cpu on good input: the right hosts, whatever the mode.</summary>
 public sealed class RobotsCommandTests : IDisposable
 {
     private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("threadwork-robots-");
@@ -26,12 +26,12 @@ public sealed class RobotsCommandTests : IDisposable
     [Fact]
     public void Another_path_and_hit_counts_match_a_plain_split_of_every_line()
     {
-        var lines = Directory.GetFiles(SharedData.Logs2012, "*.log.gz").SelectMany(f => Encoding.Latin1.GetString(Gunzip(File.ReadAllBytes(f))).Split('\n'));
-        var expected = Reference(lines, "/favicon.ico");
+        var lines = Directory.GetFiles(SharedData.Logs2012, "*.log.gz").SelectMany(f => Encoding.Latin1.GetString(LogFiles.Gunzip(File.ReadAllBytes(f))).Split('\n'));
+        var expected = LogFiles.Reference(lines, "/favicon.ico");
 
         var result = ThreadworkProcess.Run("robots", SharedData.Logs2012, "--path", "/favicon.ico", "--count");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(Format(expected.Hits), result.Stdout);
+        Assert.Equal(LogFiles.Format(expected.Hits), result.Stdout);
     }
 
     [Fact]
@@ -116,22 +116,22 @@ public sealed class RobotsCommandTests : IDisposable
         }
 
         var bytes = Encoding.Latin1.GetBytes(text.ToString());
-        var expected = Reference(Encoding.Latin1.GetString(bytes).Split('\n'), "/robots.txt");
+        var expected = LogFiles.Reference(Encoding.Latin1.GetString(bytes).Split('\n'), "/robots.txt");
         Assert.True(expected.Hits.Count > 100 && expected.Malformed > 1000);
 
         var plain = Path.Combine(_temp.FullName, "tricky.log");
         File.WriteAllBytes(plain, bytes);
         var gzip = Path.Combine(_temp.FullName, "tricky.log.gz");
-        File.WriteAllBytes(gzip, Gzip(bytes));
+        File.WriteAllBytes(gzip, LogFiles.Gzip(bytes));
         var members = Path.Combine(_temp.FullName, "members.log.gz");
         var third = bytes.Length / 3;
-        File.WriteAllBytes(members, [.. Gzip(bytes[..third]), .. Gzip(bytes[third..(2 * third)]), .. Gzip(bytes[(2 * third)..])]);
+        File.WriteAllBytes(members, [.. LogFiles.Gzip(bytes[..third]), .. LogFiles.Gzip(bytes[third..(2 * third)]), .. LogFiles.Gzip(bytes[(2 * third)..])]);
 
         foreach (var file in new[] { plain, gzip, members })
         {
-            var (exitCode, stdout, stderr) = RunForBytes("robots", file, "--count");
+            var (exitCode, stdout, stderr) = LogFiles.RunForBytes("robots", file, "--count");
             Assert.True(exitCode == 0, stderr);
-            Assert.Equal(Format(expected.Hits), Encoding.Latin1.GetString(stdout));
+            Assert.Equal(LogFiles.Format(expected.Hits), Encoding.Latin1.GetString(stdout));
             Assert.Equal($"{file}: {expected.Malformed} malformed lines (fewer than 7 fields), skipped\n", stderr);
         }
     }
@@ -142,7 +142,7 @@ public sealed class RobotsCommandTests : IDisposable
         var first = "1.1.1.1 - - [17/Dec/2012:00:00:01 -0600] \"GET /robots.txt HTTP/1.1\" 200 10\n"u8.ToArray();
         var second = "2.2.2.2 - - [17/Dec/2012:00:00:02 -0600] \"GET /robots.txt HTTP/1.1\" 200 10\n"u8.ToArray();
         var file = Path.Combine(_temp.FullName, "two.log.gz");
-        File.WriteAllBytes(file, [.. Gzip(first), .. Gzip(second)]);
+        File.WriteAllBytes(file, [.. LogFiles.Gzip(first), .. LogFiles.Gzip(second)]);
 
         var result = ThreadworkProcess.Run("robots", file);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -150,121 +150,11 @@ public sealed class RobotsCommandTests : IDisposable
     }
 
     [Fact]
-    public void A_truncated_gzip_is_reported_with_how_far_it_got_and_the_other_files_are_still_scanned()
-    {
-        var good = Directory.GetFiles(SharedData.Logs2012, "*.log.gz").Order(StringComparer.Ordinal).ToArray();
-        var whole = File.ReadAllBytes(good[0]);
-        var cut = Path.Combine(_temp.FullName, "cut.log.gz");
-        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
-        var alone = ThreadworkProcess.Run("robots", good[1]);
-
-        var result = ThreadworkProcess.Run("robots", cut, good[1]);
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Matches($@"^{Regex(cut)}: truncated gzip data: the data ends inside a gzip member; {whole.Length / 2:N0} of {whole.Length / 2:N0} compressed bytes read, [1-9][\d,]+ bytes inflated; [1-9][\d,]+ lines scanned before it\n$", result.Stderr);
-        Assert.StartsWith(alone.Stdout.Split('\n')[0], result.Stdout, StringComparison.Ordinal);
-        Assert.True(result.Lines.Length >= alone.Lines.Length, result.ToString());
-    }
-
-    [Fact]
-    public void Every_cut_of_a_multi_member_gzip_file_is_reported_as_truncated_except_between_members()
-    {
-        var text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40).Select(i => $"10.0.0.{i} - - [17/Dec/2012:00:00:01 -0600] \"GET /robots.txt HTTP/1.1\" 200 {i}\n")));
-        var first = Gzip(text[..1000]);
-        var both = (byte[])[.. first, .. Gzip(text[1000..])];
-        var cuts = Enumerable.Range(1, both.Length - 1).Where(c => c != first.Length).ToArray();
-        foreach (var c in cuts)
-        {
-            File.WriteAllBytes(Path.Combine(_temp.FullName, $"cut-{c:D5}.log.gz"), both[..c]);
-        }
-
-        var result = ThreadworkProcess.Run("robots", _temp.FullName, "--serial");
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var reports = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(cuts.Length, reports.Length);
-        Assert.All(reports, r => Assert.Contains(": truncated gzip data: the data ends inside a gzip member; ", r, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_corrupt_gzip_is_reported_with_how_far_it_got_and_exits_1()
-    {
-        var good = Directory.GetFiles(SharedData.Logs2012, "*.log.gz").Order(StringComparer.Ordinal).First();
-        var bytes = File.ReadAllBytes(good);
-        for (var i = bytes.Length / 2; i < (bytes.Length / 2) + 64; i++)
-        {
-            bytes[i] ^= 0x5a;
-        }
-
-        var corrupt = Path.Combine(_temp.FullName, "corrupt.log.gz");
-        File.WriteAllBytes(corrupt, bytes);
-        var result = ThreadworkProcess.Run("robots", corrupt);
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Matches($@"^{Regex(corrupt)}: corrupt gzip data: [^;\n]+; [\d,]+ of {bytes.Length:N0} compressed bytes read, [1-9][\d,]+ bytes inflated; [1-9][\d,]+ lines scanned before it(, [\d,]+ of them malformed)?\n$", result.Stderr);
-    }
-
-    [Fact]
-    public void Short_and_empty_lines_are_counted_as_malformed_and_the_good_lines_still_count()
-    {
-        var file = Path.Combine(_temp.FullName, "short.log");
-        File.WriteAllText(file, "1.1.1.1 - - [17/Dec/2012:00:00:01 -0600] \"GET /robots.txt HTTP/1.1\" 200 10\n\nonly three fields\n   \n2.2.2.2 - - [x y] \"GET /robots.txt\n3.3.3.3 - - [17/Dec/2012:00:00:01 -0600] \"GET /robots.txt");
-        var result = ThreadworkProcess.Run("robots", file);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("1.1.1.1\n2.2.2.2\n3.3.3.3\n", result.Stdout);
-        Assert.Equal($"{file}: 3 malformed lines (fewer than 7 fields), skipped\n", result.Stderr);
-    }
-
-    [Fact]
-    public void Binary_garbage_never_crashes_it()
-    {
-        var random = new Random(5);
-        var garbage = new byte[3 << 20];
-        random.NextBytes(garbage);
-        var plain = Path.Combine(_temp.FullName, "garbage.log");
-        File.WriteAllBytes(plain, garbage);
-        var notGzip = Path.Combine(_temp.FullName, "garbage.log.gz");
-        File.WriteAllBytes(notGzip, garbage.AsSpan(0, 1000).ToArray().Prepend((byte)0).ToArray());
-        var wellFramed = Path.Combine(_temp.FullName, "framed.log.gz");
-        File.WriteAllBytes(wellFramed, Gzip(garbage));
-
-        var result = ThreadworkProcess.Run("robots", plain, notGzip, wellFramed);
-        Assert.True(result.ExitCode == 1, result.ToString());
-        var reports = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, reports.Length);
-        Assert.Matches($@"^{Regex(plain)}: \d+ malformed lines \(fewer than 7 fields\), skipped$", reports[0]);
-        Assert.Equal($"{notGzip}: corrupt gzip data: it is not in gzip format (no gzip magic number); 0 lines scanned before it", reports[1]);
-        Assert.Equal(reports[0].Replace(plain, wellFramed, StringComparison.Ordinal), reports[2]);
-    }
-
-    [Fact]
-    public void An_empty_file_is_noted_and_finds_nothing()
-    {
-        var plain = Path.Combine(_temp.FullName, "empty.log");
-        var gzip = Path.Combine(_temp.FullName, "empty.log.gz");
-        File.WriteAllBytes(plain, []);
-        File.WriteAllBytes(gzip, []);
-        var result = ThreadworkProcess.Run("robots", _temp.FullName);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(string.Empty, result.Stdout);
-        Assert.Equal($"{plain}: empty file\n{gzip}: empty file\n", result.Stderr);
-    }
-
-    [Fact]
-    public void A_line_longer_than_a_buffer_is_one_line_and_the_next_line_is_still_found()
-    {
-        var file = Path.Combine(_temp.FullName, "long.log");
-        var text = "9.9.9.9 - - [d z] \"GET /robots.txt " + new string('x', 600_000) + "\n8.8.8.8 - - [d z] \"GET /robots.txt HTTP/1.1\"\n" + new string('y', 300_000) + "\n";
-        File.WriteAllBytes(file, Gzip(Encoding.ASCII.GetBytes(text)));
-        var result = ThreadworkProcess.Run("robots", file);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("8.8.8.8\n9.9.9.9\n", result.Stdout);
-        Assert.Equal($"{file}: 1 malformed lines (fewer than 7 fields), skipped\n", result.Stderr);
-    }
-
-    [Fact]
     public async Task Standard_input_is_read_with_a_dash_gzip_or_plain()
     {
         var gzipped = File.ReadAllBytes(Directory.GetFiles(SharedData.Logs2012, "*.log.gz").Order(StringComparer.Ordinal).First());
         var expected = ThreadworkProcess.Run("robots", Directory.GetFiles(SharedData.Logs2012, "*.log.gz").Order(StringComparer.Ordinal).First());
-        foreach (var input in new[] { gzipped, Gunzip(gzipped) })
+        foreach (var input in new[] { gzipped, LogFiles.Gunzip(gzipped) })
         {
             using var process = ThreadworkProcess.Start("robots", "-");
             var stdout = process.StandardOutput.ReadToEndAsync();
@@ -294,30 +184,6 @@ public sealed class RobotsCommandTests : IDisposable
         Assert.All(root.GetProperty("hosts").EnumerateArray(), h => Assert.True(h.GetProperty("hits").GetInt64() >= 1));
     }
 
-    [Theory]
-    [InlineData("robots /no/such/dir", "threadwork robots: /no/such/dir: no such file or directory")]
-    [InlineData("robots --serial --parallel 2 .", "--serial and --parallel cannot be used together")]
-    [InlineData("robots --parallel 0 .", "--parallel must be 1 or more, but was 0")]
-    [InlineData("robots --format xml .", "xml")]
-    [InlineData("gen-logs /tmp/x --malformed-rate 2", "--malformed-rate must be a number from 0 to 1, but was '2'")]
-    [InlineData("cpu --threads 1,0", "--threads must be thread counts from 1 to 1024 separated by commas, but '0' in '1,0' is not one")]
-    [InlineData("cpu --work 0", "--work must be a whole number of steps, 1 or more, but was '0'")]
-    public void Bad_paths_and_values_exit_2_naming_what_was_wrong(string arguments, string message)
-    {
-        var result = ThreadworkProcess.Run(arguments.Split(' '));
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, result.Stdout);
-    }
-
-    [Fact]
-    public void A_directory_without_logs_exits_2()
-    {
-        var result = ThreadworkProcess.Run("robots", _temp.FullName);
-        Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal($"threadwork robots: {_temp.FullName}: the directory holds no *.log.gz or *.log files\n", result.Stderr);
-    }
-
     [Fact]
     public void Cpu_prints_a_row_per_thread_count_with_the_speedup_against_one_thread()
     {
@@ -329,70 +195,5 @@ public sealed class RobotsCommandTests : IDisposable
         Assert.Matches(@"^\W*2\W+1,500,000\W", rows[1]);
         Assert.Matches(@"^\W*3\W+1,000,000\W", rows[2]);
         Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
-    }
-
-    /// <summary>The recipe's parse, done the slow obvious way: split every line on white space.</summary>
-    private static (Dictionary<string, long> Hits, long Malformed) Reference(IEnumerable<string> lines, string path)
-    {
-        var hits = new Dictionary<string, long>(StringComparer.Ordinal);
-        long malformed = 0;
-        var all = lines.ToList();
-
-        // Split('\n') leaves an empty string after a final newline: that is not a line.
-        if (all.Count > 0 && all[^1].Length == 0)
-        {
-            all.RemoveAt(all.Count - 1);
-        }
-
-        foreach (var line in all)
-        {
-            var fields = line.Split([' ', '\t', '\r', '\v', '\f'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 7)
-            {
-                malformed++;
-            }
-            else if (fields[6] == path)
-            {
-                hits[fields[0]] = hits.GetValueOrDefault(fields[0]) + 1;
-            }
-        }
-
-        return (hits, malformed);
-    }
-
-    private static string Format(Dictionary<string, long> hits) =>
-        string.Concat(hits.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} {h.Value}\n"));
-
-    /// <summary>Runs the tool and keeps its standard output as bytes: hosts are written as the log's bytes, which need not be UTF-8.</summary>
-    private static (int ExitCode, byte[] Stdout, string Stderr) RunForBytes(params string[] args)
-    {
-        using var process = ThreadworkProcess.Start(args);
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var stdout = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(stdout);
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)));
-        return (process.ExitCode, stdout.ToArray(), stderr.Result);
-    }
-
-    private static string Regex(string text) => System.Text.RegularExpressions.Regex.Escape(text);
-
-    private static byte[] Gzip(byte[] text)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
-        {
-            gzip.Write(text);
-        }
-
-        return output.ToArray();
-    }
-
-    private static byte[] Gunzip(byte[] gzipped)
-    {
-        using var input = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 }

@@ -14,6 +14,8 @@ public class TourTests
             "12.3 Communicating between threads",
             "12.4 Locking critical sections",
             "12.5 Locking with deadlock avoidance",
+            "12.8 Performing simple parallel programming",
+            "12.9 Dealing with the GIL",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -24,6 +26,8 @@ public class TourTests
         Assert.Contains("Looks good!", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("All 5 philosophers ate 20 meals each", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("'y_lock' -> 'x_lock' -> 'y_lock'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Both found exactly the hosts the logs were written with.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

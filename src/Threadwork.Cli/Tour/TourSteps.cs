@@ -1,9 +1,11 @@
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Cpu;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Robots;
 using Threadwork.Cli.Ticker;
 
 namespace Threadwork.Cli.Tour;
@@ -57,8 +59,10 @@ internal static class TourSteps
         }),
         new("12.6", "Storing thread-specific state", "echo", null),
         new("12.7", "Creating a thread pool", "echo serve", null),
-        new("12.8", "Performing simple parallel programming", "robots", null),
-        new("12.9", "Dealing with the GIL", "robots --parallel", null),
+        new("12.8", "Performing simple parallel programming", "robots, gen-logs", (output, fast, token) =>
+            RobotsDemo.RunAsync(files: 4, lines: fast ? 5_000 : 50_000, output, token)),
+        new("12.9", "Dealing with the GIL", "cpu", (output, fast, token) =>
+            CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token)),
         new("12.10", "Defining an actor task", "actors", null),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
         new("12.12", "Using generators as an alternative to threads", "coroutines", null),
