@@ -31,6 +31,8 @@ internal sealed class RequestLineScanner(byte[] path, HostTally hosts)
     public long Malformed { get; private set; }
 
     /// <summary>Scans whole lines; a last line without '\n' counts as a line.</summary>
+    /// <remarks>Optimised from the first call: a scan of one file is over before tiered compilation would get to it.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScanLines(ReadOnlySpan<byte> text)
     {
         var position = 0;
@@ -58,6 +60,7 @@ internal sealed class RequestLineScanner(byte[] path, HostTally hosts)
     }
 
     /// <summary>Scans <paramref name="line"/> as one line, whatever it holds (the start of a line too long for a buffer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ScanOneLine(ReadOnlySpan<byte> line)
     {
         Lines++;
@@ -102,11 +105,12 @@ internal sealed class RequestLineScanner(byte[] path, HostTally hosts)
     }
 
     /// <summary>Scans the line at the start of <paramref name="rest"/> (at least 64 bytes long) and returns its length without the '\n'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ScanWindowed(ReadOnlySpan<byte> rest)
     {
         ref var start = ref MemoryMarshal.GetReference(rest);
         var low = Vector256.LoadUnsafe(ref start);
-        var high = Vector256.LoadUnsafe(ref start, 32);
+        var high = Vector256.LoadUnsafe(ref start, (nuint)32);
         var newlines = Mask(Vector256.Equals(low, Vector256.Create((byte)'\n')), Vector256.Equals(high, Vector256.Create((byte)'\n')));
         var spaces = Mask(Spaces(low), Spaces(high));
 
@@ -166,9 +170,23 @@ internal sealed class RequestLineScanner(byte[] path, HostTally hosts)
     private static ulong Mask(Vector256<byte> low, Vector256<byte> high) =>
         low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
 
+    /// <summary>Where the line at the start of <paramref name="rest"/> ends, searching from <paramref name="from"/>.</summary>
+    /// <remarks>The rest of a log line is a few 32-byte blocks: an inline loop over them costs less than a call to IndexOf.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int LineLength(ReadOnlySpan<byte> rest, int from)
     {
-        var newline = rest[from..].IndexOf((byte)'\n');
-        return newline < 0 ? rest.Length : from + newline;
+        ref var start = ref MemoryMarshal.GetReference(rest);
+        var at = from;
+        for (; at + 32 <= rest.Length; at += 32)
+        {
+            var newlines = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)at), Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+            if (newlines != 0)
+            {
+                return at + BitOperations.TrailingZeroCount(newlines);
+            }
+        }
+
+        var newline = rest[at..].IndexOf((byte)'\n');
+        return newline < 0 ? rest.Length : at + newline;
     }
 }
