@@ -154,8 +154,9 @@ internal sealed class RequestLineScanner(byte[] path, HostTally hosts)
 
     /// <summary>True when <paramref name="field"/> (the seventh field and what follows it on the line) starts with exactly the path.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>The path's last byte is compared first: it rejects most other paths without a call.</remarks>
     private bool IsPath(ReadOnlySpan<byte> field) =>
-        field.StartsWith(path) && (field.Length == path.Length || IsSpace(field[path.Length]));
+        field.Length >= path.Length && field[path.Length - 1] == path[^1] && field.StartsWith(path) && (field.Length == path.Length || IsSpace(field[path.Length]));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(byte b) => b == ' ' || (uint)(b - '\t') <= '\r' - '\t';

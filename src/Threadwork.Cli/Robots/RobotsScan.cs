@@ -25,9 +25,9 @@ internal static class RobotsScan
             int next;
             while ((next = Interlocked.Increment(ref taken)) < order.Length)
             {
-                // The last files, when fewer are left than threads, would leave cores idle: each gets a second
-                // thread that inflates while the first parses. A serial scan stays on one thread.
-                var overlap = settings.Threads > 1 && order.Length - next < settings.Threads;
+                // The last files, when fewer are left than threads (and cores), would leave cores idle: each gets
+                // a second thread that inflates while the first parses. A serial scan stays on one thread.
+                var overlap = settings.Threads > 1 && order.Length - next < Math.Min(settings.Threads, Environment.ProcessorCount);
                 var index = order[next];
                 results[index] = FileScanner.Scan(sources[index], settings, overlap, progress, context.StopToken);
             }
