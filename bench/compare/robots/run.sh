@@ -11,8 +11,9 @@
 #   zcat FILES | awk '$7=="/robots.txt"{print $1}' | sort -u,
 #   and the limit: threadwork robots --inflate-only (the BCL's GZipStream inflating the same files, same threads,
 #   output discarded).
-# Every contender's hosts are checked against Threadwork's. Prints median/min/max seconds, peak memory (max RSS
-# of the largest process, from /usr/bin/time -v) and the ratios.
+# Every contender's hosts are checked against Threadwork's. Prints median/min/max wall seconds, the median CPU
+# seconds (user + system, children included), peak memory (max RSS of the largest process, from /usr/bin/time)
+# and the ratios. On a shared machine the CPU seconds move less than the wall times.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -33,22 +34,24 @@ if [ ! -d "$gen" ]; then
   "${tool[@]}" gen-logs "$gen" --files 8 --lines "$lines" | sed 's/^/  /'
 fi
 
-# measure NAME EXPECTED_OUTPUT_OR_- CMD...: runs CMD $reps times; records "seconds maxrss_kb" per run; checks output.
+# measure NAME EXPECTED_OUTPUT_OR_- CMD...: runs CMD $reps times; records "seconds maxrss_kb cpu_seconds" per run; checks output.
 measure() {
   local name=$1 expected=$2; shift 2
   : > "$work/$name.times"
   for _ in $(seq "$reps"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.out" "$@" > "$work/$name.out" 2> "$work/$name.err" || { echo "$name failed:"; cat "$work/$name.err"; exit 1; }
-    cat "$work/time.out" >> "$work/$name.times"
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time.out" "$@" > "$work/$name.out" 2> "$work/$name.err" || { echo "$name failed:"; cat "$work/$name.err"; exit 1; }
+    awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time.out" >> "$work/$name.times"
   done
   if [ "$expected" != - ] && ! cmp -s <(LC_ALL=C sort -u "$work/$name.out") "$expected"; then
     echo "$name: output differs from threadwork's" >&2; exit 1
   fi
 }
 
-# stats NAME -> "median min max peak_mb"
+# stats NAME -> "median min max peak_mb median_cpu"
 stats() {
-  sort -n "$work/$1.times" | awk '{t[NR]=$1; if ($2>m) m=$2} END {printf "%.3f %.3f %.3f %.0f", t[int((NR+1)/2)], t[1], t[NR], m/1024}'
+  local cpu
+  cpu=$(sort -n -k3 "$work/$1.times" | awk '{c[NR]=$3} END {printf "%.2f", c[int((NR+1)/2)]}')
+  sort -n "$work/$1.times" | awk -v cpu="$cpu" '{t[NR]=$1; if ($2>m) m=$2} END {printf "%.3f %.3f %.3f %.0f %s", t[int((NR+1)/2)], t[1], t[NR], m/1024, cpu}'
 }
 
 for set in logs-2012 gen; do
@@ -65,13 +68,13 @@ for set in logs-2012 gen; do
   measure python-pool "$ref" python3 "$here/findrobots_pool.py" "$dir"
   measure zcat-awk-sort "$ref" bash -c 'zcat "$@" | awk '\''$7=="/robots.txt"{print $1}'\'' | sort -u' _ "${files[@]}"
 
-  read -r tw _ _ _ <<<"$(stats threadwork)"
-  read -r lim _ _ _ <<<"$(stats inflate-only)"
-  printf '%-18s %9s %9s %9s %9s %10s %s\n' contender median min max "peak MB" "GB/s" "vs threadwork (median time ratio)"
+  read -r tw _ _ _ twcpu <<<"$(stats threadwork)"
+  read -r lim _ _ _ limcpu <<<"$(stats inflate-only)"
+  printf '%-18s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
   for name in threadwork threadwork-serial inflate-only python-serial python-pool zcat-awk-sort; do
-    read -r med min max peak <<<"$(stats $name)"
-    printf '%-18s %9s %9s %9s %9s %10.2f %s\n' "$name" "$med" "$min" "$max" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
-      "$(echo "$med / $tw" | bc -l | xargs printf '%.2fx')"
+    read -r med min max peak cpu <<<"$(stats $name)"
+    printf '%-18s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
+      "$(echo "$med / $tw" | bc -l)" "$(echo "$cpu / $twcpu" | bc -l)"
   done
-  echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit (limit time / threadwork time)"
+  echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit in time, $(echo "$limcpu / $twcpu" | bc -l | xargs printf '%.2f') in CPU (limit / threadwork)"
 done
