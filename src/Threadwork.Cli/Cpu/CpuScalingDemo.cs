@@ -36,7 +36,10 @@ internal static class CpuScalingDemo
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
         console.Write(table);
         var best = counts.MaxBy(c => times[1] / times[c]);
-        output.WriteLine($"{work:N0} steps of CPU-bound work: {times[1] / times[best]:0.00}x faster on {best} threads than on one, with {Environment.ProcessorCount} cores.");
+        var bestSpeedup = times[1] / times[best];
+        output.WriteLine(best == 1 || bestSpeedup < 1.2
+            ? $"{work:N0} steps of CPU-bound work, {Environment.ProcessorCount} cores: no speedup this time, so other programs held the cores during the run; on idle cores the time falls with each thread up to the number of cores."
+            : $"{work:N0} steps of CPU-bound work: {bestSpeedup:0.00}x faster on {best} threads than on one, with {Environment.ProcessorCount} cores.");
         output.WriteLine("No GIL in .NET: threads run CPU-bound code on every core, so threads are enough here; Python needs a process pool for this.");
     }
 

@@ -33,14 +33,15 @@ internal static class FileScanner
             Span<byte> prefix = stackalloc byte[2];
             var sniffed = raw.ReadAtLeast(prefix, 2, throwOnEndOfStream: false);
             prefix = prefix[..sniffed];
-            // One byte 0x1f is a gzip file cut after its first byte: the gzip reader reports it as truncated.
-            var isGzip = prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f, 0x8b]) || prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f]);
+            // The content decides, not the name; but a .gz file of the one byte 0x1f is gzip cut after its first byte.
+            var namedGz = source.Name.EndsWith(".gz", StringComparison.Ordinal);
+            var isGzip = prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f, 0x8b]) || (namedGz && prefix.SequenceEqual((ReadOnlySpan<byte>)[0x1f]));
             if (sniffed == 0)
             {
                 return new FileScanResult(source.Name, hosts, 0, 0, 0, null);
             }
 
-            if (!isGzip && source.Name.EndsWith(".gz", StringComparison.Ordinal))
+            if (!isGzip && namedGz)
             {
                 return Failed("corrupt gzip data: it is not in gzip format (no gzip magic number)");
             }
