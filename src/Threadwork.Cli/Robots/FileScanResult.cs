@@ -1,7 +1,8 @@
 namespace Threadwork.Cli.Robots;
 
 /// <summary>
-/// What scanning one log found. Plain data, so that a scan run in another process can send it back.
+/// What scanning one log found: counts, the hosts, and the error as text, with no reference to the scan's
+/// streams or threads, so that a scan run elsewhere (a worker process) can send it back.
 /// </summary>
 /// <param name="Name">The log's name as given.</param>
 /// <param name="Hosts">The hosts whose request path matched, with their hits.</param>
