@@ -3,11 +3,14 @@ using System.CommandLine.Parsing;
 using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Cpu;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
+using Threadwork.Cli.GenLogs;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
@@ -25,6 +28,9 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     EchoCommand.Create(),
     CoroutinesCommand.Create(),
     SelectCommand.Create(),
+    RobotsCommand.Create(),
+    GenLogsCommand.Create(),
+    CpuCommand.Create(),
 };
 
 var parse = root.Parse(args);

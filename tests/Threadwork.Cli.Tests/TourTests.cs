@@ -18,6 +18,8 @@ public class TourTests
             "12.7 Creating a thread pool",
             "12.12 Using generators as an alternative to threads",
             "12.13 Polling multiple thread queues",
+            "12.8 Performing simple parallel programming",
+            "12.9 Dealing with the GIL",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -32,6 +34,8 @@ public class TourTests
         Assert.Contains("server: All 2 workers are busy: new clients wait", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("client received: GOT:from one thread", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Got: hello", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Both found exactly the hosts the logs were written with.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

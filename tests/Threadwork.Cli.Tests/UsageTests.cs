@@ -7,7 +7,7 @@ public class UsageTests
     {
         var result = ThreadworkProcess.Run("--help");
         Assert.True(result.ExitCode == 0, result.ToString());
-        foreach (var command in new[] { "tour", "countdown", "ticker", "gate", "producer-consumer", "counter", "philosophers", "deadlock-demo" })
+        foreach (var command in new[] { "tour", "countdown", "ticker", "gate", "producer-consumer", "counter", "philosophers", "deadlock-demo", "robots", "gen-logs", "cpu" })
         {
             Assert.Contains(command, result.Stdout, StringComparison.Ordinal);
         }

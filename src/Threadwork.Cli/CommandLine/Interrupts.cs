@@ -27,4 +27,18 @@ internal static class Interrupts
             return ExitCode;
         }
     }
+
+    /// <summary>Runs a command that decides its own exit code; returns it, or <see cref="ExitCode"/> when interrupted.</summary>
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("threadwork: interrupted; workers stopped and joined").ConfigureAwait(false);
+            return ExitCode;
+        }
+    }
 }

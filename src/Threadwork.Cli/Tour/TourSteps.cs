@@ -1,11 +1,13 @@
 using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Cpu;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 
@@ -62,8 +64,10 @@ internal static class TourSteps
             EchoDemo.RunLazyConnectionAsync(threads: fast ? 2 : 3, output, token)),
         new("12.7", "Creating a thread pool", "echo serve --mode pool|async", (output, _, token) =>
             EchoDemo.RunPoolAsync(output, token)),
-        new("12.8", "Performing simple parallel programming", "robots", null),
-        new("12.9", "Dealing with the GIL", "robots --parallel", null),
+        new("12.8", "Performing simple parallel programming", "robots, gen-logs", (output, fast, token) =>
+            RobotsDemo.RunAsync(files: 4, lines: fast ? 5_000 : 50_000, output, token)),
+        new("12.9", "Dealing with the GIL", "cpu", (output, fast, token) =>
+            CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token)),
         new("12.10", "Defining an actor task", "actors", null),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
         new("12.12", "Using generators as an alternative to threads", "coroutines, coroutines echo", (output, fast, token) =>

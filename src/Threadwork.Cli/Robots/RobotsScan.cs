@@ -1,0 +1,59 @@
+using Threadwork.Cli.CommandLine;
+using Threadwork.Workers;
+
+namespace Threadwork.Cli.Robots;
+
+/// <summary>
+/// Recipe 12.8's <c>find_all_robots</c>: every log scanned by <see cref="FileScanner.Scan"/>, several at
+/// once, the results merged. The recipe's <c>map</c> is <see cref="ScanSettings.Threads"/> = 1, its
+/// <c>pool.map</c> any other count: .NET threads run the scans in parallel (there is no GIL), so no
+/// process pool is needed.
+/// </summary>
+internal static class RobotsScan
+{
+    /// <summary>Scans every source; the results are in the order of <paramref name="sources"/>.</summary>
+    public static async Task<IReadOnlyList<FileScanResult>> RunAsync(IReadOnlyList<LogSource> sources, ScanSettings settings, ScanProgress progress, CancellationToken cancellationToken)
+    {
+        var results = new FileScanResult[sources.Count];
+
+        // Largest first, so a big file is not left to run alone at the end.
+        var order = Enumerable.Range(0, sources.Count).OrderByDescending(i => sources[i].Length ?? long.MaxValue).ToArray();
+        var taken = -1;
+        var threads = Math.Min(settings.Threads, sources.Count);
+        var workers = Enumerable.Range(1, threads).Select(n => new Worker($"scan {n}", context =>
+        {
+            int next;
+            while ((next = Interlocked.Increment(ref taken)) < order.Length)
+            {
+                // The last files, when fewer are left than threads (and cores), would leave cores idle: each gets
+                // a second thread that inflates while the first parses. A serial scan stays on one thread.
+                var overlap = settings.Threads > 1 && order.Length - next < Math.Min(settings.Threads, Environment.ProcessorCount);
+                var index = order[next];
+                results[index] = FileScanner.Scan(sources[index], settings, overlap, progress, context.StopToken);
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        try
+        {
+            await Task.WhenAll(workers.Select(w => w.JoinAsync(cancellationToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            await WorkerCleanup.StopAndWaitAsync(workers).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    /// <summary>The hosts of every result together.</summary>
+    public static HostTally Merge(IEnumerable<FileScanResult> results)
+    {
+        var all = new HostTally();
+        foreach (var result in results)
+        {
+            all.Add(result.Hosts);
+        }
+
+        return all;
+    }
+}
