@@ -6,6 +6,7 @@ using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.PubSub;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
 
@@ -19,6 +20,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CounterCommand.Create(),
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
+    PubSubCommand.Create(),
 };
 
 var parse = root.Parse(args);

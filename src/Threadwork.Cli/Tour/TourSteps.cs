@@ -4,6 +4,7 @@ using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.PubSub;
 using Threadwork.Cli.Ticker;
 
 namespace Threadwork.Cli.Tour;
@@ -60,7 +61,13 @@ internal static class TourSteps
         new("12.8", "Performing simple parallel programming", "robots", null),
         new("12.9", "Dealing with the GIL", "robots --parallel", null),
         new("12.10", "Defining an actor task", "actors", null),
-        new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
+        new("12.11", "Implementing publish/subscribe messaging", "pubsub", async (output, fast, token) =>
+        {
+            if (!await PubSubDemo.RunAsync(messages: fast ? 10 : 20, backlog: 3, output, token).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("a subscriber did not receive what it should have");
+            }
+        }),
         new("12.12", "Using generators as an alternative to threads", "coroutines", null),
         new("12.13", "Polling multiple thread queues", "select", null),
         new("12.14", "Launching a daemon process on Unix", "daemon", null),
