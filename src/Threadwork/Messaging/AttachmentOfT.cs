@@ -13,6 +13,9 @@ internal sealed class Attachment<T> : Attachment
     /// <summary>The subscriber's own backlog for queued delivery; null for synchronous delivery.</summary>
     private readonly QueuedBacklog<T>? _backlog;
 
+    /// <summary>What a send calls: <see cref="_send"/> itself for synchronous delivery, the backlog's Add for queued delivery.</summary>
+    private readonly Action<T> _deliver;
+
     /// <summary>Completed at detach for synchronous delivery; unused for queued delivery (the backlog has its own).</summary>
     private readonly TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,6 +33,7 @@ internal sealed class Attachment<T> : Attachment
         IsDirect = isDirect;
         _send = send;
         _backlog = queued is null ? null : new QueuedBacklog<T>(this, queued);
+        _deliver = _backlog is null ? send : _backlog.Add;
         Handle = new Subscription(this);
     }
 
@@ -55,13 +59,10 @@ internal sealed class Attachment<T> : Attachment
     /// <summary>Called by a send for this attachment: delivers at once, or adds to the backlog.</summary>
     public void Deliver(T message)
     {
-        if (_backlog is { } backlog)
+        // A closed backlog refuses by itself; the check is for the synchronous subscriber detached mid-send.
+        if (_attached)
         {
-            backlog.Add(message);
-        }
-        else if (_attached)
-        {
-            _send(message);
+            _deliver(message);
         }
     }
 

@@ -1,25 +1,35 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Threadwork.Queues;
 
 namespace Threadwork.Messaging;
 
 /// <summary>
-/// The bounded backlog of one queued subscriber and its drain: senders add under a short lock and
-/// never wait; one thread-pool work item at a time hands the messages to the subscriber, in order.
+/// The bounded backlog of one queued subscriber and its drain: senders add and never wait; one
+/// thread-pool work item at a time hands the messages to the subscriber, in order.
 /// </summary>
+/// <remarks>
+/// Senders and the drain share nothing they both write, so that a sender on one core and the drain on
+/// another do not pass a cache line back and forth on every message: the messages go through a
+/// lock-free <see cref="ConcurrentQueue{T}"/>; senders count what they add under a lock of their own,
+/// the drain counts what it takes (once per batch) on its own cache line, and the backlog is the
+/// difference. The one word both write is <see cref="_draining"/>, which the drain writes only when it
+/// runs dry.
+/// </remarks>
 /// <typeparam name="T">The type of the messages.</typeparam>
 internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 {
-    /// <summary>Messages taken from the ring per lock acquisition by the drain.</summary>
+    /// <summary>Messages the drain takes out of the queue before it delivers them and publishes its count.</summary>
     private const int BatchSize = 32;
 
     /// <summary>Messages one drain run delivers before it re-queues itself, so that many busy subscribers share the pool's threads fairly.</summary>
     private const int Quantum = 256;
 
-    /// <summary>Initial ring length; the ring doubles as needed, up to the capacity.</summary>
-    private const int InitialLength = 16;
+    /// <summary>The waiting messages, oldest first.</summary>
+    private readonly ConcurrentQueue<T> _messages = new();
 
-    /// <summary>Guards every field below it except <see cref="_batch"/>.</summary>
-    private readonly Lock _lock = new();
+    /// <summary>Serialises senders, so that the capacity check and the add are one step; the drain never takes it.</summary>
+    private readonly Lock _senders = new();
 
     /// <summary>Who receives the messages, and where failures go.</summary>
     private readonly Attachment<T> _owner;
@@ -30,77 +40,60 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>What an arriving message does to a full backlog.</summary>
     private readonly BacklogOverflow _overflow;
 
-    /// <summary>Completed when closed and drained.</summary>
+    /// <summary>Completed by the drain once closed and empty.</summary>
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Messages taken out of the ring by the running drain; only the drain touches it, and only one drain runs at a time.</summary>
+    /// <summary>Messages taken out of the queue by the running drain; only the drain touches it, and only one drain runs at a time.</summary>
     private readonly T[] _batch;
 
-    /// <summary>The waiting messages, oldest at <see cref="_head"/>, <see cref="_count"/> of them, wrapping round.</summary>
-    private T[] _ring;
+    /// <summary>Messages added; written under <see cref="_senders"/>, read by anyone.</summary>
+    private long _added;
 
-    /// <summary>Index of the oldest waiting message.</summary>
-    private int _head;
+    /// <summary>Waiting messages removed by senders to make room (drop oldest); written under <see cref="_senders"/>.</summary>
+    private long _evicted;
 
-    /// <summary>Messages waiting.</summary>
-    private int _count;
-
-    /// <summary>Messages dropped by the overflow policy.</summary>
+    /// <summary>Messages dropped by the overflow policy; written under <see cref="_senders"/>.</summary>
     private long _dropped;
 
-    /// <summary>
-    /// True from the add that queued a drain until that drain finds the ring empty: at most one drain is
-    /// queued or running, which keeps the messages in order.
-    /// </summary>
-    private bool _draining;
+    /// <summary>Messages the drain has taken; written only by the drain, once per batch, on a cache line of its own.</summary>
+    private PaddedCount _taken;
 
-    /// <summary>Set by <see cref="Close"/>; later adds are refused.</summary>
-    private bool _closed;
+    /// <summary>
+    /// 1 while a drain is queued or running, else 0; whoever changes it from 0 to 1 queues the drain, so at
+    /// most one runs, which keeps the messages in order. After the drain completes it stays 1 for good.
+    /// </summary>
+    private int _draining;
+
+    /// <summary>Set once by <see cref="Close"/>; later adds are refused.</summary>
+    private volatile bool _closed;
 
     public QueuedBacklog(Attachment<T> owner, QueuedDelivery settings)
     {
         _owner = owner;
         _capacity = settings.Capacity;
         _overflow = settings.Overflow;
-        _ring = new T[Math.Min(InitialLength, _capacity)];
         _batch = new T[Math.Min(BatchSize, _capacity)];
     }
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _count;
-            }
-        }
-    }
+    /// <summary>Messages waiting (not counting the batch the drain is delivering).</summary>
+    public int Count => (int)Math.Max(0, Volatile.Read(ref _added) - Volatile.Read(ref _evicted) - Volatile.Read(ref _taken.Value));
 
-    public long Dropped
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _dropped;
-            }
-        }
-    }
+    public long Dropped => Volatile.Read(ref _dropped);
 
     public Task Completion => _completion.Task;
 
-    /// <summary>Adds a message, dropping one if full; queues the drain if none is queued or running. Never waits.</summary>
+    /// <summary>Adds a message, dropping one if full; queues the drain if none is queued or running. Never waits for the subscriber.</summary>
     public void Add(T message)
     {
-        lock (_lock)
+        if (_closed)
         {
-            if (_closed)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (_count == _capacity)
+        lock (_senders)
+        {
+            // The drain only ever lowers the real backlog after this read, so the bound holds.
+            if (_added - _evicted - Volatile.Read(ref _taken.Value) >= _capacity)
             {
                 _dropped++;
                 if (_overflow == BacklogOverflow.DropNewest)
@@ -108,136 +101,118 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                     return;
                 }
 
-                _ring[_head] = default!;
-                _head = Next(_head);
-                _count--;
-            }
-            else if (_count == _ring.Length)
-            {
-                Grow();
-            }
-
-            var tail = _head + _count;
-            _ring[tail < _ring.Length ? tail : tail - _ring.Length] = message;
-            _count++;
-            if (_draining)
-            {
-                return;
+                // If the drain took everything meanwhile, there is room anyway and nothing was dropped.
+                if (_messages.TryDequeue(out _))
+                {
+                    _evicted++;
+                }
+                else
+                {
+                    _dropped--;
+                }
             }
 
-            _draining = true;
+            _messages.Enqueue(message);
+            Volatile.Write(ref _added, _added + 1);
         }
 
-        // Outside the lock: the drain may start on another thread at once, and takes the lock first thing.
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        // A full fence between publishing the message and reading the flag, matching the drain's between
+        // clearing the flag and looking at the queue: one of the two always sees the other.
+        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
 
     /// <summary>Refuses later messages; those already waiting are still delivered, then <see cref="Completion"/> completes.</summary>
     public void Close()
     {
-        bool idle;
-        lock (_lock)
-        {
-            _closed = true;
-            idle = !_draining;
-        }
+        _closed = true;
 
-        // A running drain sees the close when it finds the ring empty, and completes then.
-        if (idle)
+        // With no drain queued or running, queue one to complete; a running one sees the close when it runs dry.
+        if (Interlocked.Exchange(ref _draining, 1) == 0)
         {
-            _completion.TrySetResult();
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
-    /// <summary>The drain: runs on the thread pool while <see cref="_draining"/> is set; never two at once.</summary>
+    /// <summary>The drain: runs on the thread pool while <see cref="_draining"/> is 1; never two at once.</summary>
     public void Execute()
     {
         List<Exception>? unused = null;
         var delivered = 0;
         while (true)
         {
-            int taken;
-            bool finished;
-            lock (_lock)
+            var taken = 0;
+            while (taken < _batch.Length && _messages.TryDequeue(out var message))
             {
-                taken = Take();
-                finished = taken == 0;
-                if (finished)
-                {
-                    _draining = false;
-                    finished = _closed;
-                }
+                _batch[taken++] = message;
             }
 
             if (taken == 0)
             {
-                if (finished)
+                if (_closed)
                 {
+                    // _draining stays 1, so a send that passed the closed check just before the close
+                    // queues no drain: its message is refused, never delivered after completion.
                     _completion.TrySetResult();
+                    return;
                 }
 
-                return;
+                Interlocked.Exchange(ref _draining, 0);
+
+                // An add (or the close) between the empty queue and the line above saw the flag still set
+                // and queued nothing: take the flag back, unless one of them has already queued a drain.
+                if ((_messages.IsEmpty && !_closed) || Interlocked.Exchange(ref _draining, 1) != 0)
+                {
+                    return;
+                }
+
+                continue;
             }
 
-            var i = 0;
-            while (i < taken)
+            Volatile.Write(ref _taken.Value, _taken.Value + taken);
+            var next = 0;
+            while (true)
             {
-                // One protected region around the whole batch: the loop costs nothing extra per message,
-                // and after a failure it resumes with the next message.
                 try
                 {
-                    for (; i < taken; i++)
-                    {
-                        _owner.Receive(_batch[i]);
-                        _batch[i] = default!;
-                    }
+                    ReceiveFrom(taken, ref next);
+                    break;
                 }
 #pragma warning disable CA1031 // A subscriber's failure is reported; it must not end the drain or the process.
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    _owner.Fail(_batch[i], e, ref unused);
-                    _batch[i] = default!;
-                    i++;
+                    _owner.Fail(_batch[next], e, ref unused);
+                    _batch[next] = default!;
+                    next++;
                 }
             }
 
-            Debug.Assert(unused is null, "queued failures are kept on the subscription, never handed back");
             delivered += taken;
             if (delivered >= Quantum)
             {
-                // Still draining: the flag stays set, so no add queues a second drain meanwhile.
+                // Still draining: the flag stays 1, so no add queues a second drain meanwhile.
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
             }
         }
     }
 
-    /// <summary>Moves up to a batch of the oldest messages into <see cref="_batch"/>; under the lock.</summary>
-    private int Take()
+    /// <summary>
+    /// Hands the batch from <paramref name="next"/> on to the subscriber. Kept out of the protected region
+    /// of <see cref="Execute"/>, as in <see cref="Exchange{T}"/>'s delivery loop: <paramref name="next"/>
+    /// says which message a failure was on, so that the drain resumes after it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReceiveFrom(int taken, ref int next)
     {
-        var taken = Math.Min(_count, _batch.Length);
-        for (var i = 0; i < taken; i++)
+        for (var i = next; i < taken; i++)
         {
-            _batch[i] = _ring[_head];
-            _ring[_head] = default!;
-            _head = Next(_head);
+            next = i;
+            _owner.Receive(_batch[i]);
+            _batch[i] = default!;
         }
-
-        _count -= taken;
-        return taken;
     }
-
-    /// <summary>Doubles the ring (up to the capacity), unwrapping it; under the lock, when full.</summary>
-    private void Grow()
-    {
-        var larger = new T[(int)Math.Min((long)_ring.Length * 2, _capacity)];
-        var firstPart = _ring.Length - _head;
-        Array.Copy(_ring, _head, larger, 0, firstPart);
-        Array.Copy(_ring, 0, larger, firstPart, _head);
-        _ring = larger;
-        _head = 0;
-    }
-
-    private int Next(int index) => index + 1 == _ring.Length ? 0 : index + 1;
 }
