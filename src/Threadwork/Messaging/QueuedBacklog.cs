@@ -9,12 +9,14 @@ namespace Threadwork.Messaging;
 /// thread-pool work item at a time hands the messages to the subscriber, in order.
 /// </summary>
 /// <remarks>
-/// Senders and the drain share nothing they both write, so that a sender on one core and the drain on
-/// another do not pass a cache line back and forth on every message: the messages go through a
-/// lock-free <see cref="ConcurrentQueue{T}"/>; senders count what they add under a lock of their own,
-/// the drain counts what it takes (once per batch) on its own cache line, and the backlog is the
-/// difference. The one word both write is <see cref="_draining"/>, which the drain writes only when it
-/// runs dry.
+/// <para>Senders and the drain share nothing that either writes on every message, so that a sender on one
+/// core and the drain on another do not pass cache lines back and forth: the messages go through a
+/// lock-free <see cref="ConcurrentQueue{T}"/>; senders count what they add on cache lines of their own,
+/// the drain counts what it takes (once per batch) on its own, and the backlog is the difference.
+/// <see cref="_draining"/> is written only when the drain starts or runs dry.</para>
+/// <para>The bound: with one sender the backlog never exceeds the capacity; senders racing each other
+/// may each pass the check before the others' adds show, so with k concurrent senders it can reach
+/// capacity + k - 1. Every message is either delivered or counted as dropped, whatever the race.</para>
 /// </remarks>
 /// <typeparam name="T">The type of the messages.</typeparam>
 internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
@@ -27,9 +29,6 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 
     /// <summary>The waiting messages, oldest first.</summary>
     private readonly ConcurrentQueue<T> _messages = new();
-
-    /// <summary>Serialises senders, so that the capacity check and the add are one step; the drain never takes it.</summary>
-    private readonly Lock _senders = new();
 
     /// <summary>Who receives the messages, and where failures go.</summary>
     private readonly Attachment<T> _owner;
@@ -46,14 +45,8 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Messages taken out of the queue by the running drain; only the drain touches it, and only one drain runs at a time.</summary>
     private readonly T[] _batch;
 
-    /// <summary>Messages added; written under <see cref="_senders"/>, read by anyone.</summary>
-    private long _added;
-
-    /// <summary>Waiting messages removed by senders to make room (drop oldest); written under <see cref="_senders"/>.</summary>
-    private long _evicted;
-
-    /// <summary>Messages dropped by the overflow policy; written under <see cref="_senders"/>.</summary>
-    private long _dropped;
+    /// <summary>What senders count: added, evicted, dropped.</summary>
+    private SenderCounts _senders;
 
     /// <summary>Messages the drain has taken; written only by the drain, once per batch, on a cache line of its own.</summary>
     private PaddedCount _taken;
@@ -76,9 +69,9 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     }
 
     /// <summary>Messages waiting (not counting the batch the drain is delivering).</summary>
-    public int Count => (int)Math.Max(0, Volatile.Read(ref _added) - Volatile.Read(ref _evicted) - Volatile.Read(ref _taken.Value));
+    public int Count => (int)Math.Max(0, Volatile.Read(ref _senders.Added) - Volatile.Read(ref _senders.Evicted) - Volatile.Read(ref _taken.Value));
 
-    public long Dropped => Volatile.Read(ref _dropped);
+    public long Dropped => Volatile.Read(ref _senders.Dropped);
 
     public Task Completion => _completion.Task;
 
@@ -90,35 +83,28 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
             return;
         }
 
-        lock (_senders)
+        if (Volatile.Read(ref _senders.Added) - Volatile.Read(ref _senders.Evicted) - Volatile.Read(ref _taken.Value) >= _capacity)
         {
-            // The drain only ever lowers the real backlog after this read, so the bound holds.
-            if (_added - _evicted - Volatile.Read(ref _taken.Value) >= _capacity)
+            if (_overflow == BacklogOverflow.DropNewest)
             {
-                _dropped++;
-                if (_overflow == BacklogOverflow.DropNewest)
-                {
-                    return;
-                }
-
-                // If the drain took everything meanwhile, there is room anyway and nothing was dropped.
-                if (_messages.TryDequeue(out _))
-                {
-                    _evicted++;
-                }
-                else
-                {
-                    _dropped--;
-                }
+                Interlocked.Increment(ref _senders.Dropped);
+                return;
             }
 
-            _messages.Enqueue(message);
-            Volatile.Write(ref _added, _added + 1);
+            // If the drain took everything meanwhile, there is room anyway and nothing is dropped.
+            if (_messages.TryDequeue(out _))
+            {
+                Interlocked.Increment(ref _senders.Evicted);
+                Interlocked.Increment(ref _senders.Dropped);
+            }
         }
 
-        // A full fence between publishing the message and reading the flag, matching the drain's between
-        // clearing the flag and looking at the queue: one of the two always sees the other.
-        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        _messages.Enqueue(message);
+
+        // Also a full fence between publishing the message and reading the flag, matching the drain's
+        // between clearing the flag and looking at the queue: one of the two always sees the other.
+        Interlocked.Increment(ref _senders.Added);
+        if (Volatile.Read(ref _draining) == 0 && Interlocked.Exchange(ref _draining, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }

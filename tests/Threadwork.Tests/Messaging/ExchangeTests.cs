@@ -210,6 +210,18 @@ public class ExchangeTests
     }
 
     [Fact]
+    public void Without_a_hook_a_lone_subscribers_failure_is_thrown_by_send()
+    {
+        var exchange = new Exchange<int>("lone");
+        var subscription = exchange.Attach(_ => throw new FormatException("alone"));
+
+        var error = Assert.Throws<AggregateException>(() => exchange.Send(1));
+
+        Assert.Equal("alone", Assert.IsType<FormatException>(Assert.Single(error.InnerExceptions)).Message);
+        Assert.Equal(1, subscription.Failures);
+    }
+
+    [Fact]
     public void A_hook_that_throws_is_thrown_by_send_with_the_original_failure_and_delivery_goes_on()
     {
         var exchange = new Exchange<int>("numbers", _ => throw new InvalidOperationException("hook broke"));

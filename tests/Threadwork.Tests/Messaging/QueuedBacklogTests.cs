@@ -220,4 +220,84 @@ public class QueuedBacklogTests
         Assert.True(received.Zip(received.Skip(1)).All(p => p.First < p.Second), "a wrapped backlog delivered out of order");
         Assert.Equal(4999, received[^1]);
     }
+    [Theory]
+    [InlineData(BacklogOverflow.DropOldest)]
+    [InlineData(BacklogOverflow.DropNewest)]
+    public async Task Under_concurrent_senders_every_message_is_either_received_once_or_counted_as_dropped(BacklogOverflow overflow)
+    {
+        const int Senders = 2, PerSender = 10_000, Total = Senders * PerSender;
+        var exchange = new Exchange<int>();
+        var seen = new int[Total];
+        var last = new[] { -1, -1 };
+        var outOfOrder = 0;
+        var received = 0;
+        var subscription = exchange.Attach(
+            message =>
+            {
+                received++;
+                seen[message]++;
+                var sender = message / PerSender;
+                if (message <= last[sender])
+                {
+                    outOfOrder++;
+                }
+
+                last[sender] = message;
+                if (message % 64 == 0)
+                {
+                    Thread.Yield();
+                }
+            },
+            new QueuedDelivery(16, overflow));
+
+        await Task.WhenAll(Enumerable.Range(0, Senders).Select(p => Task.Run(() =>
+        {
+            for (var i = p * PerSender; i < (p + 1) * PerSender; i++)
+            {
+                exchange.Send(i);
+            }
+        }))).WaitAsync(Wait.Bound);
+        subscription.Dispose();
+        await subscription.Completion.WaitAsync(Wait.Bound);
+
+        Assert.Equal(Total, received + subscription.Dropped);
+        Assert.All(seen, n => Assert.InRange(n, 0, 1));
+        Assert.Equal(0, outOfOrder);
+        Assert.Equal(0, subscription.Backlog);
+    }
+
+    [Fact]
+    public async Task A_send_racing_the_detach_is_delivered_before_completion_or_not_at_all()
+    {
+        for (var round = 0; round < 200; round++)
+        {
+            var exchange = new Exchange<int>();
+            Subscription? subscription = null;
+            var late = 0;
+            subscription = exchange.Attach(
+                _ =>
+                {
+                    if (subscription!.Completion.IsCompleted)
+                    {
+                        Interlocked.Increment(ref late);
+                    }
+                },
+                new QueuedDelivery(1000));
+            using var go = new ManualResetEventSlim();
+            var sender = Task.Run(() =>
+            {
+                go.Wait(Wait.Bound);
+                for (var i = 0; i < 50; i++)
+                {
+                    exchange.Send(i);
+                }
+            });
+            go.Set();
+            Thread.Yield();
+            subscription.Dispose();
+            await subscription.Completion.WaitAsync(Wait.Bound);
+            await sender.WaitAsync(Wait.Bound);
+            Assert.Equal(0, Volatile.Read(ref late));
+        }
+    }
 }
