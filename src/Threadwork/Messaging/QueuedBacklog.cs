@@ -27,6 +27,13 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Messages one drain run delivers before it re-queues itself, so that many busy subscribers share the pool's threads fairly.</summary>
     private const int Quantum = 256;
 
+    /// <summary>
+    /// Spins (never sleeping or yielding) that a drain that ran dry waits for another message before it
+    /// goes idle: a sender that keeps sending would otherwise queue a new drain, and wake a pool thread
+    /// for it, every few messages.
+    /// </summary>
+    private const int LingerSpins = 10;
+
     /// <summary>The waiting messages, oldest first.</summary>
     private readonly ConcurrentQueue<T> _messages = new();
 
@@ -145,6 +152,11 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                     return;
                 }
 
+                if (LingerForMore())
+                {
+                    continue;
+                }
+
                 Interlocked.Exchange(ref _draining, 0);
 
                 // An add (or the close) between the empty queue and the line above saw the flag still set
@@ -184,6 +196,22 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                 return;
             }
         }
+    }
+
+    /// <summary>Spins a little for the next message; true if one came.</summary>
+    private bool LingerForMore()
+    {
+        var spinner = default(SpinWait);
+        for (var i = 0; i < LingerSpins; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+            if (!_messages.IsEmpty || _closed)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
