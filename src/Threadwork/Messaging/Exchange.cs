@@ -157,7 +157,7 @@ public sealed class Exchange<T>
     {
         if (_transport is { } bridged)
         {
-            bridged.Transport.Publish(bridged.Subject, message);
+            bridged.Publish(message);
             return;
         }
 
@@ -233,12 +233,19 @@ public sealed class Exchange<T>
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            List<Exception>? unreported = null;
-            snapshot[0].Fail(message, e, ref unreported);
-            if (unreported is not null)
-            {
-                ThrowUnreported(unreported);
-            }
+            FailOne(snapshot[0], message, e);
+        }
+    }
+
+    /// <summary>Reports the failure of a lone subscriber; out of line, as failures are rare.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FailOne(Attachment<T> attachment, T message, Exception error)
+    {
+        List<Exception>? unreported = null;
+        attachment.Fail(message, error, ref unreported);
+        if (unreported is not null)
+        {
+            ThrowUnreported(unreported);
         }
     }
 
@@ -330,6 +337,10 @@ public sealed class Exchange<T>
         public IExchangeTransport<T> Transport { get; } = transport;
 
         public string Subject { get; } = subject;
+
+        /// <summary>Out of line, so that an unbridged send pays only for the null check.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void Publish(T message) => Transport.Publish(Subject, message);
 
         public void Dispose()
         {
