@@ -22,7 +22,7 @@ public class PubSubCommandTests
                 "msg[3]: 'msg3'",
                 "A subscriber that throws stops nobody:",
                 "first got 'boom'",
-                "fault hook: flaky failed on 'boom': InvalidOperationException: flaky refuses 'boom'",
+                "fault hook: flaky threw on 'boom': InvalidOperationException: flaky refuses 'boom'",
                 "last got 'boom'",
                 "Pattern subscription 'orders.*':",
                 "orders.* got 'order 1 created'",

@@ -69,7 +69,7 @@ internal static class PubSubDemo
     public static bool RunFailingSubscriber(TextWriter output)
     {
         var exchange = new Exchange<string>("alerts", fault =>
-            output.WriteLine($"fault hook: {fault.Subscriber} failed on '{fault.Message}': {fault.Error.GetType().Name}: {fault.Error.Message}"));
+            output.WriteLine($"fault hook: {fault.Subscriber} threw on '{fault.Message}': {fault.Error.GetType().Name}: {fault.Error.Message}"));
         var first = new RecipeTask("first", output);
         var last = new RecipeTask("last", output);
         output.WriteLine("A subscriber that throws stops nobody:");

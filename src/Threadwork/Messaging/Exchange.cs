@@ -189,7 +189,7 @@ public sealed class Exchange<T>
         {
             if (_transport is not null)
             {
-                throw new InvalidOperationException($"The exchange '{Name}' is already bridged to {_transport.Subject}; dispose that bridge first.");
+                throw new InvalidOperationException($"The exchange '{Name}' is already bridged (subject '{_transport.Subject}'); dispose that bridge first.");
             }
 
             // Receive first, then publish: a message this exchange publishes comes back to its own subscribers.

@@ -56,7 +56,7 @@ public class BridgeTests
         var named = new Exchange<int>("orders");
         using var bridge = named.Bridge(transport);
         var twice = Assert.Throws<InvalidOperationException>(() => named.Bridge(transport));
-        Assert.Equal("The exchange 'orders' is already bridged to orders; dispose that bridge first.", twice.Message);
+        Assert.Equal("The exchange 'orders' is already bridged (subject 'orders'); dispose that bridge first.", twice.Message);
 
         var nameless = Assert.Throws<ArgumentException>(() => new Exchange<int>().Bridge(transport));
         Assert.StartsWith("A bridged exchange needs a subject", nameless.Message, StringComparison.Ordinal);
