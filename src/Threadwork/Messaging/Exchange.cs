@@ -119,9 +119,9 @@ public sealed class Exchange<T>
     }
 
     /// <summary>
-    /// Attaches a queue: each message is put on it, for the queue's consumers to take. An unbounded queue
-    /// never makes a send wait; a full bounded queue makes it wait for room (use queued delivery to a
-    /// delegate to drop instead). Putting on a closed queue is a failure, reported like any other.
+    /// Attaches a queue: each message is put on it, for the queue's consumers to take. A send never waits
+    /// for the queue: a full bounded queue, like a closed one, is a failure of this subscriber, reported
+    /// like any other, and the message is not put.
     /// </summary>
     /// <param name="queue">The queue.</param>
     /// <returns>The subscription; dispose it to detach.</returns>
@@ -130,7 +130,17 @@ public sealed class Exchange<T>
     public Subscription Attach(WorkQueue<T> queue)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return AttachCore(queue, message => queue.Put(message), null, rejectDuplicate: true);
+        return AttachCore(
+            queue,
+            message =>
+            {
+                if (!queue.TryPut(message))
+                {
+                    throw new InvalidOperationException($"The queue '{queue.Name}' is full ({queue.Capacity} items); the message was not put.");
+                }
+            },
+            null,
+            rejectDuplicate: true);
     }
 
     /// <summary>Detaches a subscriber attached with <see cref="Attach(ISubscriber{T})"/> or its queued form (the recipe's <c>detach</c>).</summary>

@@ -110,6 +110,26 @@ public class ExchangeTests
     }
 
     [Fact]
+    public void A_full_bounded_queue_is_a_reported_failure_and_the_send_does_not_wait()
+    {
+        var faults = new List<SubscriberFault>();
+        var exchange = new Exchange<int>("numbers", faults.Add);
+        var queue = new WorkQueue<int>(1, "small inbox");
+        exchange.Attach(queue);
+        var user = new Recorder<int>("user");
+        exchange.Attach(user);
+
+        exchange.Send(1);
+        exchange.Send(2);
+
+        Assert.Equal([1, 2], user.Received);
+        Assert.Equal(1, queue.Count);
+        var fault = Assert.Single(faults);
+        Assert.Equal(2, fault.Message);
+        Assert.Equal("The queue 'small inbox' is full (1 items); the message was not put.", fault.Error.Message);
+    }
+
+    [Fact]
     public void A_subscriber_detaching_itself_and_a_later_one_during_a_send_skips_only_that_later_one()
     {
         var exchange = new Exchange<string>();
