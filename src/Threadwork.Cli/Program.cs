@@ -10,6 +10,7 @@ using Threadwork.Cli.Gate;
 using Threadwork.Cli.GenLogs;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.PubSub;
 using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
@@ -31,6 +32,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     RobotsCommand.Create(),
     GenLogsCommand.Create(),
     CpuCommand.Create(),
+    PubSubCommand.Create(),
 };
 
 var parse = root.Parse(args);

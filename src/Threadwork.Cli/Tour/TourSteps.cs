@@ -7,6 +7,7 @@ using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
 using Threadwork.Cli.ProducerConsumer;
+using Threadwork.Cli.PubSub;
 using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
@@ -69,7 +70,13 @@ internal static class TourSteps
         new("12.9", "Dealing with the GIL", "cpu", (output, fast, token) =>
             CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token)),
         new("12.10", "Defining an actor task", "actors", null),
-        new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
+        new("12.11", "Implementing publish/subscribe messaging", "pubsub", async (output, fast, token) =>
+        {
+            if (!await PubSubDemo.RunAsync(messages: fast ? 10 : 20, backlog: 3, output, token).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("a subscriber did not receive what it should have");
+            }
+        }),
         new("12.12", "Using generators as an alternative to threads", "coroutines, coroutines echo", (output, fast, token) =>
         {
             GeneratorDemos.RunTaskScheduler(output, token);
