@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Threadwork.Cli.Actors;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
@@ -21,6 +22,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
     EchoCommand.Create(),
+    ActorsCommand.Create(),
 };
 
 var parse = root.Parse(args);

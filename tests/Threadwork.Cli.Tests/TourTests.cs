@@ -16,6 +16,7 @@ public class TourTests
             "12.5 Locking with deadlock avoidance",
             "12.6 Storing thread-specific state",
             "12.7 Creating a thread pool",
+            "12.10 Defining an actor task",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -28,6 +29,7 @@ public class TourTests
         Assert.Contains("'y_lock' -> 'x_lock' -> 'y_lock'", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Thread-2: its own socket (port ", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("server: All 2 workers are busy: new clients wait", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Running B 2 3", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

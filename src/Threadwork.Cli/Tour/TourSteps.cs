@@ -1,3 +1,4 @@
+using Threadwork.Cli.Actors;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.DeadlockDemo;
@@ -62,7 +63,8 @@ internal static class TourSteps
             EchoDemo.RunPoolAsync(output, token)),
         new("12.8", "Performing simple parallel programming", "robots", null),
         new("12.9", "Dealing with the GIL", "robots --parallel", null),
-        new("12.10", "Defining an actor task", "actors", null),
+        new("12.10", "Defining an actor task", "actors", (output, fast, token) =>
+            ActorsDemo.RunAsync(spawn: fast ? 10_000 : 100_000, output, token)),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
         new("12.12", "Using generators as an alternative to threads", "coroutines", null),
         new("12.13", "Polling multiple thread queues", "select", null),
