@@ -39,7 +39,7 @@ public static class Actor
     public static HandlerActor<TMessage> Start<TMessage>(Func<Action<TMessage>> createHandler, string? name = null, ActorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(createHandler);
-        return new HandlerActor<TMessage>(createHandler, name, Validate(options));
+        return new HandlerActor<TMessage>(createHandler, null, name, Validate(options));
     }
 
     /// <summary>Starts a stateless handler actor; a restart keeps the same handler.</summary>
@@ -51,7 +51,7 @@ public static class Actor
     public static HandlerActor<TMessage> Start<TMessage>(Action<TMessage> handler, string? name = null, ActorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return new HandlerActor<TMessage>(() => handler, name, Validate(options));
+        return new HandlerActor<TMessage>(null, handler, name, Validate(options));
     }
 
     /// <summary>

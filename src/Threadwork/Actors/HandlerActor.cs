@@ -24,8 +24,8 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     private const int Stopping = 2;
     private const int Done = 3;
 
-    /// <summary>Makes the handler and its state; called again on every restart.</summary>
-    private readonly Func<Action<TMessage>> _createHandler;
+    /// <summary>Makes the handler and its state; called again on every restart. Null for a stateless handler, which a restart keeps.</summary>
+    private readonly Func<Action<TMessage>>? _createHandler;
 
     /// <summary>Shared settings: capacity, turn size, supervision, dead letters.</summary>
     private readonly ActorOptions _options;
@@ -60,14 +60,14 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     /// <summary>A process-wide sequence number, for a default name that costs nothing until asked for.</summary>
     private readonly long _id;
 
-    internal HandlerActor(Func<Action<TMessage>> createHandler, string? name, ActorOptions options)
+    internal HandlerActor(Func<Action<TMessage>>? createHandler, Action<TMessage>? handler, string? name, ActorOptions options)
     {
         _createHandler = createHandler;
         _options = options;
         _name = name;
         _id = Actor.NextId();
         _room = options.MailboxCapacity is { } capacity ? new SemaphoreSlim(capacity) : null;
-        _handler = createHandler();
+        _handler = handler ?? createHandler!();
     }
 
     /// <summary>The actor's name, used in errors and dead letters.</summary>
@@ -250,7 +250,10 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
         _mailbox.Push(message);
         if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // From a pool thread (one actor sending to another) the turn goes on that thread's local
+            // queue: it runs there next, without a cross-core hand-off, and idle threads may steal it.
+            // From any other thread it goes on the global queue.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
         }
         else if (Volatile.Read(ref _state) == Done)
         {
@@ -285,7 +288,7 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
             case SupervisionDirective.Resume:
                 return true;
             case SupervisionDirective.Restart when MayRestart(policy):
-                _handler = _createHandler();
+                _handler = _createHandler?.Invoke() ?? _handler;
                 Interlocked.Increment(ref _restartCount);
                 return true;
             default:

@@ -311,23 +311,29 @@ public sealed class HandlerActorTests
     [Fact]
     public async Task A_bounded_mailbox_refuses_try_send_when_full_and_send_async_waits_for_room()
     {
+        using var inHandler = new ManualResetEventSlim();
         using var gate = new ManualResetEventSlim();
         var handled = 0;
         var actor = Actor.Start<int>(_ =>
         {
+            inHandler.Set();
             gate.Wait(Wait.Bound);
             Interlocked.Increment(ref handled);
         }, options: new ActorOptions { MailboxCapacity = 2 });
-        Assert.True(actor.TrySend(1));
+        actor.Send(1);
+        Assert.True(inHandler.Wait(Wait.Bound));
+
+        // Message 1 is in hand, so the capacity of 2 counts only what is queued behind it.
         Assert.True(actor.TrySend(2));
-        Assert.False(actor.TrySend(3));
-        var waiting = actor.SendAsync(4).AsTask();
+        Assert.True(actor.TrySend(3));
+        Assert.False(actor.TrySend(4));
+        var waiting = actor.SendAsync(5).AsTask();
         Assert.False(waiting.IsCompleted);
         gate.Set();
         await waiting.WaitAsync(Wait.Bound);
         actor.Close();
         await actor.Completion.WaitAsync(Wait.Bound);
-        Assert.Equal(3, handled);
+        Assert.Equal(4, handled);
     }
 
     [Fact]
