@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Threadwork.Cli.Actors;
 using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
@@ -33,6 +34,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     GenLogsCommand.Create(),
     CpuCommand.Create(),
     PubSubCommand.Create(),
+    ActorsCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -21,6 +21,7 @@ public class TourTests
             "12.8 Performing simple parallel programming",
             "12.9 Dealing with the GIL",
             "12.11 Implementing publish/subscribe messaging",
+            "12.10 Defining an actor task",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -38,6 +39,7 @@ public class TourTests
         Assert.Contains("Both found exactly the hosts the logs were written with.", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("msg[3]: 'msg3'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Running B 2 3", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

@@ -1,3 +1,4 @@
+using Threadwork.Cli.Actors;
 using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
@@ -69,7 +70,8 @@ internal static class TourSteps
             RobotsDemo.RunAsync(files: 4, lines: fast ? 5_000 : 50_000, output, token)),
         new("12.9", "Dealing with the GIL", "cpu", (output, fast, token) =>
             CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token)),
-        new("12.10", "Defining an actor task", "actors", null),
+        new("12.10", "Defining an actor task", "actors", (output, fast, token) =>
+            ActorsDemo.RunAsync(spawn: fast ? 10_000 : 100_000, output, token)),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", async (output, fast, token) =>
         {
             if (!await PubSubDemo.RunAsync(messages: fast ? 10 : 20, backlog: 3, output, token).ConfigureAwait(false))

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+
+namespace Threadwork.Actors;
+
+/// <summary>
+/// An actor whose handler runs on the shared .NET thread pool: messages are handled one at a time, in
+/// the order each sender sent them, at most <see cref="ActorOptions.MessagesPerTurn"/> per turn before
+/// the thread goes to another actor. An idle actor holds no thread, so a million of them cost memory only.
+/// Created with <see cref="Actor.Start{TMessage}(Func{Action{TMessage}}, string?, ActorOptions?)"/>.
+/// </summary>
+/// <remarks>
+/// <para>Close drains: later sends become dead letters, queued messages are still handled, then
+/// <see cref="Completion"/> completes. Stop stops now: the message being handled finishes, queued
+/// ones become dead letters. A message sent while the actor closes is either handled or a dead letter,
+/// never lost.</para>
+/// <para>A handler that throws is dealt with by <see cref="ActorOptions.Supervision"/>; a stop by
+/// failure faults <see cref="Completion"/> with the exception, and <see cref="Join(CancellationToken)"/> re-throws it.</para>
+/// </remarks>
+/// <typeparam name="TMessage">The messages the actor accepts; a record hierarchy and a switch make tagged messages.</typeparam>
+public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
+{
+    private const int Open = 0;
+    private const int Closing = 1;
+    private const int Stopping = 2;
+    private const int Done = 3;
+
+    /// <summary>Makes the handler and its state; called again on every restart. Null for a stateless handler, which a restart keeps.</summary>
+    private readonly Func<Action<TMessage>>? _createHandler;
+
+    /// <summary>Shared settings: capacity, turn size, supervision, dead letters.</summary>
+    private readonly ActorOptions _options;
+
+    /// <summary>Queued messages; popped only by the turn that holds <see cref="_scheduled"/>, or under its own lock once done.</summary>
+    private readonly MpscMailbox<TMessage> _mailbox = new();
+
+    /// <summary>Free slots of a bounded mailbox; null when unbounded. Taken by senders, given back by the turn.</summary>
+    private readonly SemaphoreSlim? _room;
+
+    /// <summary>Completed once, by the turn that finishes the actor.</summary>
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The current handler; replaced by a restart. Used only by the running turn.</summary>
+    private Action<TMessage> _handler;
+
+    /// <summary>Timestamps of recent restarts, oldest first; created at the first restart, used only by the running turn.</summary>
+    private Queue<long>? _restarts;
+
+    /// <summary>1 while a turn is queued or running; stays 1 once the actor is done, so no turn runs again.</summary>
+    private int _scheduled;
+
+    /// <summary>Open, Closing, Stopping or Done; only moves forward.</summary>
+    private int _state;
+
+    /// <summary>Restarts so far.</summary>
+    private int _restartCount;
+
+    /// <summary>The name given, or null until <see cref="Name"/> makes one from <see cref="_id"/>.</summary>
+    private string? _name;
+
+    /// <summary>A process-wide sequence number, for a default name that costs nothing until asked for.</summary>
+    private readonly long _id;
+
+    internal HandlerActor(Func<Action<TMessage>>? createHandler, Action<TMessage>? handler, string? name, ActorOptions options)
+    {
+        _createHandler = createHandler;
+        _options = options;
+        _name = name;
+        _id = Actor.NextId();
+        _room = options.MailboxCapacity is { } capacity ? new SemaphoreSlim(capacity) : null;
+        _handler = handler ?? createHandler!();
+    }
+
+    /// <summary>The actor's name, used in errors and dead letters.</summary>
+    public string Name => _name ??= $"actor-{_id}";
+
+    /// <summary>Completes when the actor has finished (closed and drained, or stopped); faults with the failure that stopped it.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>How many times supervision has restarted the actor.</summary>
+    public int RestartCount => Volatile.Read(ref _restartCount);
+
+    /// <summary>Queues a message, waiting for room if the mailbox is bounded and full. To a closed or stopped actor it is a dead letter.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Ends a wait for room with <see cref="OperationCanceledException"/>; the message is then not sent.</param>
+    public void Send(TMessage message, CancellationToken cancellationToken = default)
+    {
+        _room?.Wait(cancellationToken);
+        Post(message);
+    }
+
+    /// <summary>Queues a message if there is room now; never waits.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns><see langword="false"/> if a bounded mailbox is full (the message is not sent); otherwise <see langword="true"/> (a closed actor's message is a dead letter).</returns>
+    public bool TrySend(TMessage message)
+    {
+        if (_room is not null && !_room.Wait(0, CancellationToken.None))
+        {
+            return false;
+        }
+
+        Post(message);
+        return true;
+    }
+
+    /// <summary>Queues a message, waiting asynchronously for room if the mailbox is bounded and full.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Ends a wait for room with <see cref="OperationCanceledException"/>; the message is then not sent.</param>
+    /// <returns>Completes when the message is queued (or was a dead letter).</returns>
+    public ValueTask SendAsync(TMessage message, CancellationToken cancellationToken = default)
+    {
+        if (_room is null || _room.Wait(0, CancellationToken.None))
+        {
+            Post(message);
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitAndPostAsync(message, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a request carrying a <see cref="Reply{TReply}"/> and waits for the actor to complete it.
+    /// </summary>
+    /// <typeparam name="TReply">The reply type.</typeparam>
+    /// <param name="request">Builds the request message around the reply.</param>
+    /// <param name="timeout">How long to wait for the reply; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The reply; faults with the actor's failure if it replied with one, with <see cref="TimeoutException"/> if no reply came in time,
+    /// with <see cref="InvalidOperationException"/> if the actor no longer accepts messages.</returns>
+    public Task<TReply> Ask<TReply>(Func<Reply<TReply>, TMessage> request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Reply<TReply>.AskAsync(
+            reply =>
+            {
+                var message = request(reply);
+                _room?.Wait(cancellationToken);
+                return Post(message);
+            },
+            Name,
+            timeout,
+            cancellationToken);
+    }
+
+    /// <summary>Stops accepting messages; those already queued are still handled, then the actor completes.</summary>
+    public void Close()
+    {
+        if (Interlocked.CompareExchange(ref _state, Closing, Open) == Open)
+        {
+            Schedule();
+        }
+    }
+
+    /// <summary>Stops now: the message being handled finishes, queued messages become dead letters.</summary>
+    public void Stop()
+    {
+        var state = Volatile.Read(ref _state);
+        while (state is Open or Closing)
+        {
+            var seen = Interlocked.CompareExchange(ref _state, Stopping, state);
+            if (seen == state)
+            {
+                Schedule();
+                return;
+            }
+
+            state = seen;
+        }
+    }
+
+    /// <summary>Waits until the actor has finished; re-throws the failure that stopped it.</summary>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    public void Join(CancellationToken cancellationToken = default) => Join(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>Waits at most <paramref name="timeout"/> for the actor to finish; re-throws the failure that stopped it.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    /// <returns><see langword="false"/> if the actor is still running.</returns>
+    public bool Join(TimeSpan timeout, CancellationToken cancellationToken = default) => ActorJoin.Wait(Completion, timeout, cancellationToken);
+
+    /// <summary>One turn: handles up to <see cref="ActorOptions.MessagesPerTurn"/> messages on a pool thread.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        if (Volatile.Read(ref _state) == Done)
+        {
+            return;
+        }
+
+        var budget = _options.MessagesPerTurn;
+        while (true)
+        {
+            if (Volatile.Read(ref _state) == Stopping)
+            {
+                Finish(null);
+                return;
+            }
+
+            if (budget == 0)
+            {
+                // Still scheduled: yield the thread and come back behind the other actors.
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+
+            if (!_mailbox.TryPop(out var message))
+            {
+                if (Volatile.Read(ref _state) == Closing)
+                {
+                    Finish(null);
+                    return;
+                }
+
+                // Unschedule, then look again: a sender whose schedule failed while this turn ran has
+                // pushed before its failed exchange, which came before ours, so its message shows here.
+                Interlocked.Exchange(ref _scheduled, 0);
+                if ((_mailbox.IsEmpty && Volatile.Read(ref _state) == Open) || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            _room?.Release();
+            budget--;
+            try
+            {
+                _handler(message);
+            }
+#pragma warning disable CA1031 // Every handler failure goes to supervision; none may escape onto the pool thread.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                if (!Supervise(e))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private bool Post(TMessage message)
+    {
+        if (Volatile.Read(ref _state) != Open)
+        {
+            _room?.Release();
+            _options.DeadLetters.Post(Name, message);
+            return false;
+        }
+
+        _mailbox.Push(message);
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            // From a pool thread (one actor sending to another) the turn goes on that thread's local
+            // queue: it runs there next, without a cross-core hand-off, and idle threads may steal it.
+            // From any other thread it goes on the global queue.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+        }
+        else if (Volatile.Read(ref _state) == Done)
+        {
+            // The actor finished between our state check and our push; its final drain may have run
+            // before the push was linked, so whatever is left is ours to hand to dead letters.
+            DrainToDeadLetters();
+        }
+
+        return true;
+    }
+
+    private async ValueTask WaitAndPostAsync(TMessage message, CancellationToken cancellationToken)
+    {
+        await _room!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Post(message);
+    }
+
+    private void Schedule()
+    {
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Applies the policy to a failure; false if the actor stopped.</summary>
+    private bool Supervise(Exception error)
+    {
+        var policy = _options.Supervision;
+        switch (policy.Directive)
+        {
+            case SupervisionDirective.Resume:
+                return true;
+            case SupervisionDirective.Restart when MayRestart(policy):
+                _handler = _createHandler?.Invoke() ?? _handler;
+                Interlocked.Increment(ref _restartCount);
+                return true;
+            default:
+                Finish(error);
+                return false;
+        }
+    }
+
+    private bool MayRestart(SupervisionPolicy policy)
+    {
+        var now = Stopwatch.GetTimestamp();
+        _restarts ??= new Queue<long>();
+        while (_restarts.Count > 0 && Stopwatch.GetElapsedTime(_restarts.Peek(), now) > policy.Window)
+        {
+            _restarts.Dequeue();
+        }
+
+        if (_restarts.Count >= policy.MaxRestarts)
+        {
+            return false;
+        }
+
+        _restarts.Enqueue(now);
+        return true;
+    }
+
+    private void Finish(Exception? fault)
+    {
+        Interlocked.Exchange(ref _state, Done);
+        DrainToDeadLetters();
+        if (_room is not null)
+        {
+            // Wake one sender still waiting for room: it finds the actor done, posts a dead letter and
+            // gives its slot back, which wakes the next.
+            _room.Release();
+        }
+
+        if (fault is null)
+        {
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _completion.TrySetException(fault);
+        }
+    }
+
+    private void DrainToDeadLetters()
+    {
+        lock (_mailbox)
+        {
+            while (_mailbox.TryPop(out var message))
+            {
+                _options.DeadLetters.Post(Name, message);
+            }
+        }
+    }
+}
