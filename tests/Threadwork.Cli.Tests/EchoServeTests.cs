@@ -109,6 +109,9 @@ public class EchoServeTests
         // One slot frees at a time, so each waiting client is an episode of its own: one line as it starts, one as it ends.
         first.Dispose();
         Assert.Equal("3"u8.ToArray(), EchoSockets.ReadExactly(third, 1));
+
+        // The fourth client must be waiting before the second slot frees; otherwise it would take that slot at once.
+        server.WaitForLine(l => l == "2 connections are open (--max-connections): new clients wait", "that the fourth client waits", occurrence: 2);
         second.Dispose();
         Assert.Equal("4"u8.ToArray(), EchoSockets.ReadExactly(fourth, 1));
 

@@ -71,15 +71,15 @@ internal sealed partial class EchoServerProcess : IDisposable
         return socket;
     }
 
-    /// <summary>Waits until a log line satisfies <paramref name="predicate"/>; fails the test after the bound.</summary>
-    public string WaitForLine(Func<string, bool> predicate, string what)
+    /// <summary>Waits until <paramref name="occurrence"/> log lines satisfy <paramref name="predicate"/> and returns the last of them; fails the test after the bound.</summary>
+    public string WaitForLine(Func<string, bool> predicate, string what, int occurrence = 1)
     {
         var deadline = Stopwatch.StartNew();
         lock (_lines)
         {
             while (true)
             {
-                if (_lines.FirstOrDefault(predicate) is { } line)
+                if (_lines.Where(predicate).Skip(occurrence - 1).FirstOrDefault() is { } line)
                 {
                     return line;
                 }
