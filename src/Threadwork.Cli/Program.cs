@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Daemon;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
@@ -19,6 +20,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CounterCommand.Create(),
     PhilosophersCommand.Create(),
     DeadlockDemoCommand.Create(),
+    DaemonCommand.Create(),
 };
 
 var parse = root.Parse(args);
