@@ -14,6 +14,7 @@ public class TourTests
             "12.3 Communicating between threads",
             "12.4 Locking critical sections",
             "12.5 Locking with deadlock avoidance",
+            "12.14 Launching a daemon process on Unix",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -24,6 +25,7 @@ public class TourTests
         Assert.Contains("Looks good!", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("All 5 philosophers ate 20 meals each", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("'y_lock' -> 'x_lock' -> 'y_lock'", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("stop: SIGTERM -> Stopped; pid file removed: yes; status now NotRunning", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

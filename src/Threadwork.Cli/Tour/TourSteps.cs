@@ -1,5 +1,6 @@
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
+using Threadwork.Cli.Daemon;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Gate;
 using Threadwork.Cli.Philosophers;
@@ -63,7 +64,16 @@ internal static class TourSteps
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", null),
         new("12.12", "Using generators as an alternative to threads", "coroutines", null),
         new("12.13", "Polling multiple thread queues", "select", null),
-        new("12.14", "Launching a daemon process on Unix", "daemon", null),
+        new("12.14", "Launching a daemon process on Unix", "daemon", async (output, fast, token) =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                output.WriteLine("(the daemon needs Linux: setsid and flock)");
+                return;
+            }
+
+            await DaemonDemo.RunAsync(Pick(fast, 50, 200), output, token).ConfigureAwait(false);
+        }),
     ];
 
     private static TimeSpan Pick(bool fast, int fastMilliseconds, int normalMilliseconds) =>
