@@ -118,6 +118,9 @@ public sealed class DaemonCommandTests : IDisposable
     public void Sigterm_stops_it_gracefully_and_removes_the_pid_file_while_sighup_does_not()
     {
         var pid = StartDaemon();
+
+        // Ready means the pid file is held; the program subscribes to SIGHUP just after, before its first line.
+        WaitUntil(() => LogLines().Any(l => l.StartsWith("Daemon Alive!", StringComparison.Ordinal)), "the daemon logged");
         SendSignal(pid, "HUP");
         WaitUntil(() => LogLines().Contains("Daemon got SIGHUP: log re-opened"), "the daemon handled SIGHUP");
         Assert.Equal(0, Daemon("status").ExitCode);

@@ -172,6 +172,20 @@ internal static class DaemonCommand
             await DaemonProgram.RunAsync(session, settings.Interval, cancellationToken).ConfigureAwait(false);
         }
 
+        if (session.StopSignal is not null && !cancellationToken.IsCancellationRequested)
+        {
+            // System.CommandLine handles SIGTERM and SIGINT too, on the signal's thread after ours; returning
+            // before its handler has cancelled its token lets it cancel a disposed source, which crashes the
+            // process (seen as exit 134). So wait, bounded, for its cancellation.
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
         return 0;
     }
 

@@ -63,7 +63,7 @@ public sealed class DaemonSession : IDisposable
     /// <summary>Raised (on a thread-pool thread) when SIGTERM or SIGINT asks the daemon to stop, after <see cref="Stopping"/> is cancelled.</summary>
     public event EventHandler? StopRequested;
 
-    /// <summary>Raised (on a thread-pool thread) on SIGHUP, for example to call <see cref="ReopenOutput"/>. SIGHUP never terminates a session.</summary>
+    /// <summary>Raised (on a thread-pool thread) on SIGHUP, for example to call <see cref="ReopenOutput"/>. SIGHUP never terminates a session; one that arrives before a handler is subscribed is ignored.</summary>
     public event EventHandler? Hangup;
 
     /// <summary>Cancelled when SIGTERM or SIGINT asks the daemon to stop.</summary>

@@ -24,6 +24,11 @@ public sealed class PidFile : IDisposable
 {
     private const int Mode0644 = 0x1A4;
 
+    /// <summary>How many times a lock held by a probe (not by a live daemon) is retried, and how far apart: half a second in all.</summary>
+    private const int MaxProbeCollisions = 50;
+
+    private static readonly TimeSpan ProbeCollisionBackoff = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The open, locked descriptor; -1 once disposed.</summary>
     private int descriptor;
 
@@ -48,6 +53,7 @@ public sealed class PidFile : IDisposable
     public static PidFile Acquire(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
+        var probeCollisions = 0;
         while (true)
         {
             var fd = OpenNoFollow(fullPath, NativeMethods.ORdWr | NativeMethods.OCreat);
@@ -57,7 +63,18 @@ public sealed class PidFile : IDisposable
                 {
                     if (Marshal.GetLastPInvokeError() == NativeMethods.EAgain)
                     {
-                        throw new DaemonAlreadyRunningException(ReadProcessId(fd));
+                        var holder = ReadProcessId(fd);
+
+                        // A daemon writes its pid right after taking the lock, so a holder whose file names no
+                        // live process is (almost always) a Probe's shared lock, held for an instant: retry.
+                        if (!IsAlive(holder) && ++probeCollisions <= MaxProbeCollisions)
+                        {
+                            NativeMethods.Close(fd);
+                            Thread.Sleep(ProbeCollisionBackoff);
+                            continue;
+                        }
+
+                        throw new DaemonAlreadyRunningException(holder);
                     }
 
                     throw NativeMethods.Failure($"locking pid file {fullPath}");
@@ -166,6 +183,9 @@ public sealed class PidFile : IDisposable
 
     private static bool IsUnlinked(int fd) =>
         new FileInfo($"/proc/self/fd/{fd.ToString(CultureInfo.InvariantCulture)}").LinkTarget?.EndsWith(" (deleted)", StringComparison.Ordinal) == true;
+
+    private static bool IsAlive(int? pid) =>
+        pid is { } live && (NativeMethods.Kill(live, 0) == 0 || Marshal.GetLastPInvokeError() == NativeMethods.EPerm);
 
     private static int? ReadProcessId(int fd)
     {
