@@ -110,7 +110,7 @@ public sealed class PidFile : IDisposable
     /// <param name="path">The pid file's path.</param>
     /// <returns>Running (the lock is held), stale (a pid but no holder) or not running (no file, or empty).</returns>
     /// <exception cref="IOException">The path is a symbolic link or cannot be read.</exception>
-    /// <remarks>The probe takes a shared lock for an instant; a start racing with it may see "already running".</remarks>
+    /// <remarks>The probe takes a shared lock for an instant; <see cref="Acquire"/> retries (for up to half a second) a lock held while the file names no live process, so a probe does not turn a start away.</remarks>
     public static PidFileStatus Probe(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
