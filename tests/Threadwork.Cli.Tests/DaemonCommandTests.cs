@@ -23,6 +23,12 @@ public sealed class DaemonCommandTests : IDisposable
 
     public void Dispose()
     {
+        // A test that failed before it learned the daemon's pid still leaves it in the pid file.
+        if (File.Exists(PidFile) && int.TryParse(Cat(PidFile), CultureInfo.InvariantCulture, out var held))
+        {
+            daemons.Add(held);
+        }
+
         foreach (var pid in daemons)
         {
             try
@@ -221,10 +227,17 @@ public sealed class DaemonCommandTests : IDisposable
         daemons.Add(pid);
         Assert.Equal($"daemon started (pid {pid}), log {Log}", start.Stdout.Trim());
 
-        // The pid file is locked (and .NET's File API honours the lock), so it is read the way cat reads it.
-        using var cat = Process.Start(new ProcessStartInfo("cat", [PidFile]) { RedirectStandardOutput = true })!;
-        Assert.Equal(pid.ToString(CultureInfo.InvariantCulture), cat.StandardOutput.ReadToEnd().Trim());
+        Assert.Equal(pid.ToString(CultureInfo.InvariantCulture), Cat(PidFile));
         return pid;
+    }
+
+    /// <summary>Reads a held pid file the way cat does: .NET's File API honours the daemon's lock and refuses.</summary>
+    private static string Cat(string path)
+    {
+        using var cat = Process.Start(new ProcessStartInfo("cat", [path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var text = cat.StandardOutput.ReadToEnd().Trim();
+        cat.WaitForExit(Bound);
+        return text;
     }
 
     private static int PidOf(ThreadworkProcess.Result start)
