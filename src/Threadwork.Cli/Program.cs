@@ -5,6 +5,7 @@ using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.Cpu;
+using Threadwork.Cli.Daemon;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
@@ -35,6 +36,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     CpuCommand.Create(),
     PubSubCommand.Create(),
     ActorsCommand.Create(),
+    DaemonCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -22,6 +22,7 @@ public class TourTests
             "12.9 Dealing with the GIL",
             "12.11 Implementing publish/subscribe messaging",
             "12.10 Defining an actor task",
+            "12.14 Launching a daemon process on Unix",
         })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
@@ -40,6 +41,7 @@ public class TourTests
         Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("msg[3]: 'msg3'", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Running B 2 3", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("stop: SIGTERM -> Stopped; pid file removed: yes; status now NotRunning", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("failed", result.Stdout, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stderr);
     }

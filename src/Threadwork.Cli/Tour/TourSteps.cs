@@ -3,6 +3,7 @@ using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
 using Threadwork.Cli.Cpu;
+using Threadwork.Cli.Daemon;
 using Threadwork.Cli.DeadlockDemo;
 using Threadwork.Cli.Echo;
 using Threadwork.Cli.Gate;
@@ -98,7 +99,16 @@ internal static class TourSteps
             output.WriteLine();
             await SelectDemo.RunMixedAsync(useAsync: fast, output, token).ConfigureAwait(false);
         }),
-        new("12.14", "Launching a daemon process on Unix", "daemon", null),
+        new("12.14", "Launching a daemon process on Unix", "daemon", async (output, fast, token) =>
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                output.WriteLine("(the daemon needs Linux: setsid and flock)");
+                return;
+            }
+
+            await DaemonDemo.RunAsync(Pick(fast, 50, 200), output, token).ConfigureAwait(false);
+        }),
     ];
 
     private static TimeSpan Pick(bool fast, int fastMilliseconds, int normalMilliseconds) =>
