@@ -17,7 +17,7 @@ namespace Threadwork.Cli.Robots;
 /// has given out everything the input before could produce, so every byte it gives after the probe was
 /// fed is held back and compared with the marker.</para>
 /// </remarks>
-internal sealed class CheckedGzipStream : Stream
+internal sealed class CheckedGzipStream : ReadOnlyForwardStream
 {
     private static readonly byte[] Marker = "\0threadwork: end of gzip input\0"u8.ToArray();
 
@@ -42,22 +42,6 @@ internal sealed class CheckedGzipStream : Stream
 
     /// <summary>Bytes inflated from the input (not the probe) so far.</summary>
     public long InflatedBytes { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -97,16 +81,6 @@ internal sealed class CheckedGzipStream : Stream
         }
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -133,7 +107,7 @@ internal sealed class CheckedGzipStream : Stream
     }
 
     /// <summary>The stream the inflater reads: the prefix, the compressed input, then the probe, never mixed in one read.</summary>
-    private sealed class ProbedInput(Stream compressed, byte[] prefix) : Stream
+    private sealed class ProbedInput(Stream compressed, byte[] prefix) : ReadOnlyForwardStream
     {
         private int _prefixUsed;
 
@@ -144,22 +118,6 @@ internal sealed class CheckedGzipStream : Stream
 
         /// <summary>Bytes of the real input handed out.</summary>
         public long InputBytes { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -192,16 +150,6 @@ internal sealed class CheckedGzipStream : Stream
             _probeUsed += read;
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
