@@ -42,8 +42,8 @@ public sealed class OrderedLock
     /// <summary>The last rank handed out automatically; only ever incremented.</summary>
     private static long s_lastRank;
 
-    /// <summary>The lock itself.</summary>
-    private readonly Lock _lock = new();
+    /// <summary>The mutual exclusion itself; who holds it is in the holding thread's <see cref="HeldLocks"/>.</summary>
+    private LockWord _word;
 
     /// <summary>
     /// The thread holding the lock, if it took it while the validator was on; written by that thread just after
@@ -87,7 +87,10 @@ public sealed class OrderedLock
     public long Rank { get; }
 
     /// <summary>True when the calling thread holds this lock.</summary>
-    public bool IsHeldByCurrentThread => _lock.IsHeldByCurrentThread;
+    public bool IsHeldByCurrentThread => HeldLocks.Current.Contains(this);
+
+    /// <summary>True while the lock is held and another thread waits for it or is about to (a snapshot, for tests).</summary>
+    internal bool HasWaiters => _word.IsMarkedForWaiters;
 
     /// <summary>The orders the validator has seen from this lock, in the current validator generation.</summary>
     internal LockEdges Edges
@@ -161,50 +164,45 @@ public sealed class OrderedLock
     /// <exception cref="ArgumentException"><paramref name="locks"/> is empty, contains null, or names a lock twice or two locks of the same rank.</exception>
     /// <exception cref="LockOrderException">The thread already holds a lock whose rank is the same as or above the lowest rank asked for.</exception>
     /// <exception cref="PotentialDeadlockException">The validator is on with <see cref="LockOrderViolationPolicy.Throw"/> and this acquisition completes a lock-order cycle; nothing new is held.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static OrderedLockScope AcquireAll(params ReadOnlySpan<OrderedLock> locks)
     {
-        if (locks.Length != 2)
+        // The common case, inlined into the caller: two good locks, a thread that holds nothing, the validator
+        // off. It is the one that must cost little more than two plain nested locks; everything else (errors
+        // included) takes the checked path, which gives the same result.
+        if (locks.Length == 2 && !LockOrderValidator.IsEnabled)
         {
-            TryAcquireAll(Timeout.InfiniteTimeSpan, CancellationToken.None, out var scope, locks);
-            return scope;
+            var first = locks[0];
+            var second = locks[1];
+            if (first is not null && second is not null && first.Rank != second.Rank)
+            {
+                if (first.Rank > second.Rank)
+                {
+                    (first, second) = (second, first);
+                }
+
+                var held = HeldLocks.Current;
+                if (held.Count == 0)
+                {
+                    // Holding nothing, the thread passes the rank check. Without the validator there is no long
+                    // wait to report, so a contended lock is simply waited for.
+                    if (!first._word.TryTakeNow())
+                    {
+                        first._word.TryTake(Timeout.InfiniteTimeSpan);
+                    }
+
+                    if (!second._word.TryTakeNow())
+                    {
+                        second.TakeHolding(first);
+                    }
+
+                    held.PushPairOnEmpty(first, second);
+                    return new OrderedLockScope(held, first, second);
+                }
+            }
         }
 
-        // The common case, kept free of timeouts and out parameters: it is the one that must cost little more than two plain locks.
-        var first = ArgumentCheckedLock(locks[0], nameof(locks));
-        var second = ArgumentCheckedLock(locks[1], nameof(locks));
-        if (first.Rank > second.Rank)
-        {
-            (first, second) = (second, first);
-        }
-        else
-        {
-            CheckDistinct(first, second, nameof(locks));
-        }
-
-        var held = HeldLocks.Current;
-        CheckRank(held, first);
-
-        // The rank check has shown that the thread holds neither lock, so only the validator remains to be
-        // asked, and it is asked about both before either is taken: if it throws, nothing is held.
-        if (LockOrderValidator.IsEnabled)
-        {
-            LockOrderValidator.BeforeAcquire(held, null, first);
-            LockOrderValidator.BeforeAcquire(held, first, second);
-        }
-
-        if (!first._lock.TryEnter())
-        {
-            first.WaitToEnter(Timeout.InfiniteTimeSpan, default);
-        }
-
-        first.Entered(held);
-        if (!second._lock.TryEnter())
-        {
-            second.WaitToEnterHolding(first, held);
-        }
-
-        second.Entered(held);
-        return new OrderedLockScope(held, first, second);
+        return AcquireAllChecked(locks);
     }
 
     /// <summary>Takes every lock in <paramref name="locks"/> in rising rank order, unless <paramref name="cancellationToken"/> is cancelled first.</summary>
@@ -272,18 +270,81 @@ public sealed class OrderedLock
     /// <inheritdoc/>
     public override string ToString() => $"{Name} (rank {Rank})";
 
+    /// <summary>Every case of <see cref="AcquireAll(ReadOnlySpan{OrderedLock})"/> but the inlined one: any number of locks, bad arguments, locks already held, the validator on.</summary>
+    private static OrderedLockScope AcquireAllChecked(scoped ReadOnlySpan<OrderedLock> locks)
+    {
+        if (locks.Length != 2)
+        {
+            TryAcquireAll(Timeout.InfiniteTimeSpan, CancellationToken.None, out var scope, locks);
+            return scope;
+        }
+
+        var first = ArgumentCheckedLock(locks[0], nameof(locks));
+        var second = ArgumentCheckedLock(locks[1], nameof(locks));
+        if (first.Rank > second.Rank)
+        {
+            (first, second) = (second, first);
+        }
+        else
+        {
+            CheckDistinct(first, second, nameof(locks));
+        }
+
+        var held = HeldLocks.Current;
+        CheckRank(held, first);
+
+        // The rank check has shown that the thread holds neither lock, so only the validator remains to be
+        // asked, and it is asked about both before either is taken: if it throws, nothing is held.
+        if (LockOrderValidator.IsEnabled)
+        {
+            LockOrderValidator.BeforeAcquire(held, null, first);
+            LockOrderValidator.BeforeAcquire(held, first, second);
+        }
+
+        if (!first._word.TryTakeNow())
+        {
+            first.WaitToEnter(Timeout.InfiniteTimeSpan, default);
+        }
+
+        first.Entered(held);
+        if (!second._word.TryTakeNow())
+        {
+            second.WaitToEnterHolding(first, held);
+        }
+
+        second.Entered(held);
+        return new OrderedLockScope(held, first, second);
+    }
+
+    /// <summary>Releases two locks taken together by a scope of <paramref name="held"/>'s thread, <paramref name="second"/> first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ReleasePair(HeldLocks held, OrderedLock first, OrderedLock second)
+    {
+        if (!held.RemovePair(first, second))
+        {
+            throw NotHeld(held, first, second);
+        }
+
+        second.Given();
+        first.Given();
+    }
+
     /// <summary>Releases the lock taken by a scope of <paramref name="held"/>'s thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Release(HeldLocks held)
     {
-        held.Remove(this);
-        if (_holder is not null)
+        if (!held.Remove(this))
         {
-            _holder = null;
+            throw NotHeld(held, this, null);
         }
 
-        _lock.Exit();
+        Given();
     }
+
+    /// <summary>A scope's release found its lock not in its thread's list: the scope was copied and disposed twice.</summary>
+    private static InvalidOperationException NotHeld(HeldLocks held, OrderedLock first, OrderedLock? second) =>
+        new($"{(second is null ? $"Lock '{first.Name}' is" : $"Locks '{first.Name}' and '{second.Name}' are")} not held by {held.ThreadName}: " +
+            "a copy of its scope was disposed already. Dispose a scope once, through one variable.");
 
     private static bool TryAcquireOrdered(HeldLocks held, OrderedLock first, OrderedLock? second, TimeSpan timeout, CancellationToken cancellationToken, out OrderedLockScope scope)
     {
@@ -445,7 +506,7 @@ public sealed class OrderedLock
 
     private bool Enter(HeldLocks held, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!_lock.TryEnter() && !WaitToEnter(timeout, cancellationToken))
+        if (!_word.TryTakeNow() && !WaitToEnter(timeout, cancellationToken))
         {
             return false;
         }
@@ -458,12 +519,38 @@ public sealed class OrderedLock
     private void EnterUntimed(HeldLocks held)
     {
         BeforeEnter(held);
-        if (!_lock.TryEnter())
+        if (!_word.TryTakeNow())
         {
             WaitToEnter(Timeout.InfiniteTimeSpan, default);
         }
 
         Entered(held);
+    }
+
+    /// <summary>The slow path of the inlined two-lock acquisition: waits for this lock while holding <paramref name="first"/>, not yet recorded, which it gives back if the wait is interrupted.</summary>
+    private void TakeHolding(OrderedLock first)
+    {
+        try
+        {
+            _word.TryTake(Timeout.InfiniteTimeSpan);
+        }
+        catch
+        {
+            first._word.Give();
+            throw;
+        }
+    }
+
+    /// <summary>Gives the word back, forgetting the holder first if the validator recorded one (no other thread writes it while this one holds the lock).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Given()
+    {
+        if (_holder is not null)
+        {
+            _holder = null;
+        }
+
+        _word.Give();
     }
 
     /// <summary>The slow path of a two-lock acquisition: waits for this lock while holding <paramref name="first"/>, which it gives back if the wait fails (a long-wait reporter may throw).</summary>
@@ -512,7 +599,7 @@ public sealed class OrderedLock
                 slice = Shorter(slice, Max(longWait - elapsed));
             }
 
-            if (_lock.TryEnter(slice))
+            if (_word.TryTake(slice))
             {
                 return true;
             }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Threadwork.Locks;
 
 /// <summary>
@@ -37,6 +39,7 @@ public ref struct OrderedLockScope
     }
 
     /// <summary>Releases the scope's locks, highest rank first. A second call does nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Dispose()
     {
         var held = _held;
@@ -48,15 +51,23 @@ public ref struct OrderedLockScope
         _held = null;
         if (_many is { } many)
         {
-            for (var i = many.Length - 1; i >= 0; i--)
-            {
-                many[i].Release(held);
-            }
+            ReleaseMany(held, many);
+        }
+        else if (_second is { } second)
+        {
+            OrderedLock.ReleasePair(held, _first!, second);
         }
         else
         {
-            _second?.Release(held);
             _first!.Release(held);
+        }
+    }
+
+    private static void ReleaseMany(HeldLocks held, OrderedLock[] many)
+    {
+        for (var i = many.Length - 1; i >= 0; i--)
+        {
+            many[i].Release(held);
         }
     }
 }

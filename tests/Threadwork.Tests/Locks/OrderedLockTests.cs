@@ -210,6 +210,66 @@ public class OrderedLockTests : LockValidatorTestBase
     }
 
     [Fact]
+    public void An_AcquireAll_interrupted_while_waiting_for_its_second_lock_gives_the_first_back()
+    {
+        var a = new OrderedLock("a");
+        var b = new OrderedLock("b");
+        Exception? seen = null;
+        var waiter = new Thread(() =>
+        {
+            try
+            {
+                OrderedLock.AcquireAll(b, a).Dispose();
+            }
+            catch (ThreadInterruptedException e)
+            {
+                seen = e;
+            }
+        });
+        using (b.Acquire())
+        {
+            waiter.Start();
+            Wait.Until(() => b.HasWaiters, "the waiter, holding a, waits for b");
+            waiter.Interrupt();
+            Assert.True(waiter.Join(Wait.Bound));
+        }
+
+        Assert.IsType<ThreadInterruptedException>(seen);
+        AssertFreeFromAnotherThread(a, b);
+    }
+
+    [Fact]
+    public void A_copy_of_a_scope_disposed_after_the_original_throws_and_releases_nothing_twice()
+    {
+        var a = new OrderedLock("a");
+        var b = new OrderedLock("b");
+        var scope = OrderedLock.AcquireAll(a, b);
+        var copy = scope;
+        scope.Dispose();
+        using (b.Acquire())
+        {
+            InvalidOperationException? error = null;
+            try
+            {
+                copy.Dispose();
+            }
+            catch (InvalidOperationException e)
+            {
+                error = e;
+            }
+
+            Assert.NotNull(error);
+            Assert.Contains("Locks 'a' and 'b' are not held by", error.Message, StringComparison.Ordinal);
+
+            // b, taken again since, is still held: the copy released nothing.
+            Assert.True(b.IsHeldByCurrentThread);
+            Assert.False(FreeFromAnotherThread(b));
+        }
+
+        AssertFreeFromAnotherThread(a, b);
+    }
+
+    [Fact]
     public void TryAcquire_gets_a_free_lock_and_times_out_on_a_held_one()
     {
         var gate = new OrderedLock("gate");
@@ -247,7 +307,10 @@ public class OrderedLockTests : LockValidatorTestBase
         Assert.Equal($"second (rank {second.Rank})", second.ToString());
     }
 
-    private static void AssertFreeFromAnotherThread(params OrderedLock[] locks)
+    private static void AssertFreeFromAnotherThread(params OrderedLock[] locks) =>
+        Assert.True(FreeFromAnotherThread(locks), "a lock of the set was still held");
+
+    private static bool FreeFromAnotherThread(params OrderedLock[] locks)
     {
         var checker = new Worker<bool>("checker", _ => locks.All(l =>
         {
@@ -256,6 +319,6 @@ public class OrderedLockTests : LockValidatorTestBase
             return got;
         }));
         checker.Start();
-        Assert.True(Finished(checker), "a lock of the set was still held");
+        return Finished(checker);
     }
 }
