@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Threadwork.Benchmarks.Support;
 using Threadwork.Locks;
 
 namespace Threadwork.Benchmarks.Locks;
@@ -6,8 +7,11 @@ namespace Threadwork.Benchmarks.Locks;
 /// <summary>
 /// Taking two locks and releasing them, uncontended, on one thread: the cost an OrderedLock adds to the
 /// raw nested System.Threading.Lock a careful user writes by hand, with the lock-order validator off and on.
+/// All the work is on the benchmark's thread, so it is timed by that thread's CPU time (<see cref="ThreadCpuTimeConfig"/>),
+/// which the machine's other load does not inflate.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(ThreadCpuTimeConfig))]
 public class OrderedLockBenchmarks
 {
     private readonly Lock _rawA = new();
