@@ -15,7 +15,8 @@
 #   'dotnet src/Threadwork.Cli/bin/Release/net10.0/Threadwork.Cli.dll echo serve --mode async --quiet --port {port}' echo
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-other=${1:-python3 bench/compare/coroutines/echo_server.py {port}}
+default_other='python3 bench/compare/coroutines/echo_server.py {port}'
+other=${1:-$default_other}
 other_reply=${2:-got}
 counts=${3:-1 64 256}
 total=${4:-20000}
