@@ -11,7 +11,8 @@
 #   zcat FILES | awk '$7=="/robots.txt"{print $1}' | sort -u,
 #   and the limit: threadwork robots --inflate-only (the BCL's GZipStream inflating the same files, same threads,
 #   output discarded).
-# Every contender's hosts are checked against Threadwork's. Prints median/min/max wall seconds, the median CPU
+# The contenders run round-robin (one of each per repetition, the limit right after the scan), so load changes
+# fall on all alike. Every contender's hosts are checked against Threadwork's. Prints median/min/max wall seconds, the median CPU
 # seconds (user + system, children included), peak memory (max RSS of the largest process, from /usr/bin/time)
 # and the ratios. On a shared machine the CPU seconds move less than the wall times.
 set -euo pipefail
@@ -34,16 +35,17 @@ if [ ! -d "$gen" ]; then
   "${tool[@]}" gen-logs "$gen" --files 8 --lines "$lines" | sed 's/^/  /'
 fi
 
-# measure NAME EXPECTED_OUTPUT_OR_- CMD...: runs CMD $reps times; records "seconds maxrss_kb cpu_seconds" per run; checks output.
-measure() {
-  local name=$1 expected=$2; shift 2
-  : > "$work/$name.times"
-  for _ in $(seq "$reps"); do
-    /usr/bin/time -f "%e %M %U %S" -o "$work/time.out" "$@" > "$work/$name.out" 2> "$work/$name.err" || { echo "$name failed:"; cat "$work/$name.err"; exit 1; }
-    awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time.out" >> "$work/$name.times"
-  done
-  if [ "$expected" != - ] && ! cmp -s <(LC_ALL=C sort -u "$work/$name.out") "$expected"; then
-    echo "$name: output differs from threadwork's" >&2; exit 1
+# run_once NAME CMD...: runs CMD once; appends "seconds maxrss_kb cpu_seconds" to NAME.times; keeps its output.
+run_once() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time.out" "$@" > "$work/$name.out" 2> "$work/$name.err" || { echo "$name failed:"; cat "$work/$name.err"; exit 1; }
+  awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$work/time.out" >> "$work/$name.times"
+}
+
+# check NAME: its hosts must be threadwork's.
+check() {
+  if ! cmp -s <(LC_ALL=C sort -u "$work/$1.out") "$work/threadwork.out"; then
+    echo "$1: output differs from threadwork's" >&2; exit 1
   fi
 }
 
@@ -60,21 +62,30 @@ for set in logs-2012 gen; do
   text=$(zcat "${files[@]}" | wc -c)
   echo
   echo "== $set: ${#files[@]} files, $(du -cb "${files[@]}" | tail -1 | cut -f1) bytes gzip'd, $text bytes of text; $reps runs each"
-  measure threadwork - "${tool[@]}" robots "$dir"
-  ref="$work/threadwork.out"
-  measure threadwork-serial "$ref" "${tool[@]}" robots --serial "$dir"
-  measure inflate-only - "${tool[@]}" robots --inflate-only "$dir"
-  measure python-serial "$ref" python3 "$here/findrobots.py" "$dir"
-  measure python-pool "$ref" python3 "$here/findrobots_pool.py" "$dir"
-  measure zcat-awk-sort "$ref" bash -c 'zcat "$@" | awk '\''$7=="/robots.txt"{print $1}'\'' | sort -u' _ "${files[@]}"
+  names=(threadwork inflate-only threadwork-serial python-serial python-pool zcat-awk-sort)
+  for name in "${names[@]}"; do : > "$work/$name.times"; done
+  # Round-robin: each repetition runs every contender once, the scan and its limit back to back, so that a
+  # change in the machine's load falls on all of them alike instead of on whichever ran during it.
+  for _ in $(seq "$reps"); do
+    run_once threadwork "${tool[@]}" robots "$dir"
+    run_once inflate-only "${tool[@]}" robots --inflate-only "$dir"
+    run_once threadwork-serial "${tool[@]}" robots --serial "$dir"
+    run_once python-serial python3 "$here/findrobots.py" "$dir"
+    run_once python-pool python3 "$here/findrobots_pool.py" "$dir"
+    run_once zcat-awk-sort bash -c 'zcat "$@" | awk '\''$7=="/robots.txt"{print $1}'\'' | sort -u' _ "${files[@]}"
+    for name in threadwork-serial python-serial python-pool zcat-awk-sort; do check "$name"; done
+  done
+  # The limit of each repetition against the scan just before it.
+  pairs=$(paste -d' ' "$work/inflate-only.times" "$work/threadwork.times" | awk '{printf "%.2f ", $1 / $4}')
 
   read -r tw _ _ _ twcpu <<<"$(stats threadwork)"
   read -r lim _ _ _ limcpu <<<"$(stats inflate-only)"
   printf '%-18s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
-  for name in threadwork threadwork-serial inflate-only python-serial python-pool zcat-awk-sort; do
+  for name in "${names[@]}"; do
     read -r med min max peak cpu <<<"$(stats $name)"
     printf '%-18s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
       "$(echo "$med / $tw" | bc -l)" "$(echo "$cpu / $twcpu" | bc -l)"
   done
-  echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit in time, $(echo "$limcpu / $twcpu" | bc -l | xargs printf '%.2f') in CPU (limit / threadwork)"
+  echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit in time, $(echo "$limcpu / $twcpu" | bc -l | xargs printf '%.2f') in CPU (limit / threadwork, medians)"
+  echo "limit / threadwork, each repetition's pair: $pairs"
 done

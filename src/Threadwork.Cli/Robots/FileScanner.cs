@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Threadwork.Queues;
 using Threadwork.Workers;
 
@@ -180,26 +179,20 @@ internal static class FileScanner
         }
     }
 
-    /// <summary>The limit a scan can approach: the same bytes inflated by the BCL's own <see cref="GZipStream"/> and thrown away.</summary>
+    /// <summary>
+    /// The limit a scan can approach: the same bytes through the same streams as a scan (the BCL's
+    /// <see cref="System.IO.Compression.GZipStream"/> inside <see cref="CheckedGzipStream"/>, the same buffer
+    /// size), inflated and thrown away, so that limit and scan differ by the line handling alone.
+    /// </summary>
     private static long InflateAndDiscard(Stream raw, ReadOnlySpan<byte> prefix, bool isGzip, CancellationToken cancellationToken)
     {
-        Stream text = raw;
-        if (isGzip && raw.CanSeek)
-        {
-            raw.Position = 0;
-            text = new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true);
-        }
-        else if (isGzip)
-        {
-            text = new CheckedGzipStream(raw, prefix);
-        }
-
+        var text = isGzip ? new CheckedGzipStream(raw, prefix) : raw;
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(LineChunker.ChunkSize);
         try
         {
             long total = isGzip ? 0 : prefix.Length;
             int read;
-            while ((read = text.Read(buffer, 0, LineChunker.ChunkSize)) > 0)
+            while ((read = text.Read(buffer.AsSpan(0, LineChunker.ChunkSize))) > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 total += read;

@@ -46,7 +46,7 @@ public sealed class CoroutineScheduler
     private static readonly double StopwatchTicksPerTimeSpanTick = Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond;
 
     /// <summary>Coroutines that may run, in the order they became ready.</summary>
-    private readonly Queue<Coroutine> _ready = new();
+    private readonly ReadyQueue _ready = new();
 
     /// <summary>Sleeping coroutines by (deadline in Stopwatch ticks, sequence): equal deadlines wake in the order they slept.</summary>
     private readonly PriorityQueue<Coroutine, (long Deadline, long Sequence)> _sleepers = new();
@@ -264,26 +264,26 @@ public sealed class CoroutineScheduler
 
     /// <summary>
     /// Resumes every coroutine that is ready now, once each, in order, until its next yield; a plain yield goes
-    /// straight to the back of the queue (the hot path), other waits are filed by <see cref="Park"/>.
+    /// straight to the next round (the hot path), other waits are filed by <see cref="Park"/>.
     /// Coroutines made ready during the round run in the next one.
     /// </summary>
     private void RunRound()
     {
-        for (var round = _ready.Count; round > 0; round--)
+        var round = _ready.TakeRound(out var count);
+        for (var i = 0; i < count; i++)
         {
-            var coroutine = _ready.Dequeue();
+            var coroutine = round[i].Coroutine!;
             var body = coroutine.Body!;
-            Suspend next;
+            bool more;
+            var next = default(Suspend);
             _switches++;
             try
             {
-                if (!body.MoveNext())
+                more = body.MoveNext();
+                if (more)
                 {
-                    End(coroutine, CoroutineState.Completed, fault: null);
-                    continue;
+                    next = body.Current;
                 }
-
-                next = body.Current;
             }
 #pragma warning disable CA1031 // The stated policy: whatever a coroutine throws is its fault, reported, and the others go on.
             catch (Exception e)
@@ -293,7 +293,12 @@ public sealed class CoroutineScheduler
                 continue;
             }
 
-            if (next.Kind == SuspendKind.Yield)
+            // Outside the try: only the body's own exceptions are its fault; a fault reporter that throws ends the run.
+            if (!more)
+            {
+                End(coroutine, CoroutineState.Completed, fault: null);
+            }
+            else if (next.Kind == SuspendKind.Yield)
             {
                 _ready.Enqueue(coroutine);
             }
@@ -302,6 +307,8 @@ public sealed class CoroutineScheduler
                 Park(coroutine, next);
             }
         }
+
+        _ready.EndRound(round, count);
     }
 
     /// <summary>Files a coroutine under what it now waits for, other than a plain yield.</summary>
