@@ -50,7 +50,7 @@ internal static class ProcessPoolDemo
             }
             catch (WorkerProcessDiedException e)
             {
-                output.WriteLine($"  job {n}: failed alone: worker process {e.WorkerProcessId} died, signal {e.Signal} (exit code {e.ExitCode})");
+                output.WriteLine($"  job {n}: its worker process {e.WorkerProcessId} died (signal {e.Signal}, exit code {e.ExitCode}); only this job is lost");
             }
         }
 
