@@ -399,7 +399,17 @@ internal sealed class ProcessPoolSlot
                     Disarm();
                 }
 
+                // The next queued job is written to the worker before this one's result is read, so
+                // in bulk the worker is busy again while the parent deserialises; the buffer stays
+                // untouched until this thread's next read.
                 _jobsOnWorker++;
+                var recycle = _options.RecycleAfterJobs is { } limit && _jobsOnWorker >= limit;
+                _pool.Release(this, available: !recycle);
+                if (recycle)
+                {
+                    Recycle();
+                }
+
                 if (kind == ProcessPoolProtocol.Result)
                 {
                     job.Complete(buffer.AsSpan(0, length));
@@ -407,16 +417,6 @@ internal sealed class ProcessPoolSlot
                 else
                 {
                     job.Fail(ReadFailure(job.Name, process.Id, buffer.AsSpan(0, length)));
-                }
-
-                if (_options.RecycleAfterJobs is { } limit && _jobsOnWorker >= limit)
-                {
-                    _pool.Release(this, available: false);
-                    Recycle();
-                }
-                else
-                {
-                    _pool.Release(this);
                 }
             }
         }
