@@ -6,7 +6,7 @@
 #
 # On ../shared/data/logs-2012 (the recipe's 14 logs) and on ~1 GB of `threadwork gen-logs` output written to
 # a temporary folder (deleted at the end), it times, REPS times each:
-#   threadwork robots (one file per core), threadwork robots --serial,
+#   threadwork robots (one file per core), threadwork robots --serial, threadwork robots --processes N (N = cores),
 #   the seed's Python recipe (serial map), its ProcessPoolExecutor form,
 #   zcat FILES | awk '$7=="/robots.txt"{print $1}' | sort -u,
 #   and the limit: threadwork robots --inflate-only (the BCL's GZipStream inflating the same files, same threads,
@@ -63,6 +63,7 @@ for set in logs-2012 gen; do
   measure threadwork - "${tool[@]}" robots "$dir"
   ref="$work/threadwork.out"
   measure threadwork-serial "$ref" "${tool[@]}" robots --serial "$dir"
+  measure threadwork-processes "$ref" "${tool[@]}" robots --processes "$(nproc)" "$dir"
   measure inflate-only - "${tool[@]}" robots --inflate-only "$dir"
   measure python-serial "$ref" python3 "$here/findrobots.py" "$dir"
   measure python-pool "$ref" python3 "$here/findrobots_pool.py" "$dir"
@@ -70,10 +71,10 @@ for set in logs-2012 gen; do
 
   read -r tw _ _ _ twcpu <<<"$(stats threadwork)"
   read -r lim _ _ _ limcpu <<<"$(stats inflate-only)"
-  printf '%-18s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
-  for name in threadwork threadwork-serial inflate-only python-serial python-pool zcat-awk-sort; do
+  printf '%-20s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
+  for name in threadwork threadwork-serial threadwork-processes inflate-only python-serial python-pool zcat-awk-sort; do
     read -r med min max peak cpu <<<"$(stats $name)"
-    printf '%-18s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
+    printf '%-20s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
       "$(echo "$med / $tw" | bc -l)" "$(echo "$cpu / $twcpu" | bc -l)"
   done
   echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit in time, $(echo "$limcpu / $twcpu" | bc -l | xargs printf '%.2f') in CPU (limit / threadwork)"
