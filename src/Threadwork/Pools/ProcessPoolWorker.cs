@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Threadwork.Pools;
@@ -12,6 +13,8 @@ namespace Threadwork.Pools;
 /// <para>Standard input and output carry the pool's frames; while the worker runs,
 /// <see cref="Console.Out"/> writes to standard error instead, so a job that prints cannot corrupt them
 /// (the pool copies the workers' standard error to <see cref="ProcessPoolOptions.WorkerErrorOutput"/>).</para>
+/// <para>Ctrl-C (SIGINT), which a terminal sends to the parent and its workers alike, is ignored by a
+/// worker: what to cancel is the pool's decision, through its cancel frames and shutdown.</para>
 /// <para>A worker never outlives its pool's process: it exits at the end of its input, which comes when the
 /// parent dies however it dies; on Linux it also asks for SIGKILL when the parent's starting thread dies
 /// (<c>PR_SET_PDEATHSIG</c>), and on Unix it checks its parent process id once a second.</para>
@@ -30,6 +33,9 @@ public static class ProcessPoolWorker
 
     /// <summary>Keeps the parent check's timer alive for the life of the worker.</summary>
     private static Timer? s_parentCheck;
+
+    /// <summary>Keeps the worker alive through Ctrl-C, which a terminal sends to the whole process group: the pool decides.</summary>
+    private static PosixSignalRegistration? s_interrupt;
 
     /// <summary>True when this process was started by a <see cref="ProcessPool"/> as one of its workers.</summary>
     public static bool IsWorkerProcess => Environment.GetEnvironmentVariable(ProcessPoolProtocol.WorkerVariable) is { Length: > 0 };
@@ -57,6 +63,7 @@ public static class ProcessPoolWorker
         Environment.SetEnvironmentVariable(ProcessPoolProtocol.WorkerVariable, null);
         Environment.SetEnvironmentVariable(ProcessPoolProtocol.ParentVariable, null);
         WatchParent(parent);
+        s_interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, static context => context.Cancel = true);
 
 #pragma warning disable CA2000 // Standard input and output serve the worker until its process ends.
         var input = Console.OpenStandardInput();
