@@ -17,6 +17,14 @@ using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
+using Threadwork.Cli.WorkerMode;
+using Threadwork.Pools;
+
+// Started by a ProcessPool (robots --processes, the tour): run its jobs, nothing else.
+if (ProcessPoolWorker.IsWorkerProcess)
+{
+    return await ProcessPoolWorker.RunAsync(CliWorkerJobs.Registry).ConfigureAwait(false);
+}
 
 var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipes (chapter 12), done properly in .NET")
 {

@@ -39,6 +39,7 @@ public class TourTests
         Assert.Contains("Got: hello", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Both found exactly the hosts the logs were written with.", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("No GIL in .NET", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("5 of 6 jobs completed; the dead worker was replaced", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("msg[3]: 'msg3'", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Running B 2 3", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("stop: SIGTERM -> Stopped; pid file removed: yes; status now NotRunning", result.Stdout, StringComparison.Ordinal);

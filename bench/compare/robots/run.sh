@@ -6,7 +6,7 @@
 #
 # On ../shared/data/logs-2012 (the recipe's 14 logs) and on ~1 GB of `threadwork gen-logs` output written to
 # a temporary folder (deleted at the end), it times, REPS times each:
-#   threadwork robots (one file per core), threadwork robots --serial,
+#   threadwork robots (one file per core), threadwork robots --serial, threadwork robots --processes N (N = cores),
 #   the seed's Python recipe (serial map), its ProcessPoolExecutor form,
 #   zcat FILES | awk '$7=="/robots.txt"{print $1}' | sort -u,
 #   and the limit: threadwork robots --inflate-only (the BCL's GZipStream inflating the same files, same threads,
@@ -62,7 +62,7 @@ for set in logs-2012 gen; do
   text=$(zcat "${files[@]}" | wc -c)
   echo
   echo "== $set: ${#files[@]} files, $(du -cb "${files[@]}" | tail -1 | cut -f1) bytes gzip'd, $text bytes of text; $reps runs each"
-  names=(threadwork inflate-only threadwork-serial python-serial python-pool zcat-awk-sort)
+  names=(threadwork inflate-only threadwork-serial threadwork-processes python-serial python-pool zcat-awk-sort)
   for name in "${names[@]}"; do : > "$work/$name.times"; done
   # Round-robin: each repetition runs every contender once, the scan and its limit back to back, so that a
   # change in the machine's load falls on all of them alike instead of on whichever ran during it.
@@ -70,20 +70,21 @@ for set in logs-2012 gen; do
     run_once threadwork "${tool[@]}" robots "$dir"
     run_once inflate-only "${tool[@]}" robots --inflate-only "$dir"
     run_once threadwork-serial "${tool[@]}" robots --serial "$dir"
+    run_once threadwork-processes "${tool[@]}" robots --processes "$(nproc)" "$dir"
     run_once python-serial python3 "$here/findrobots.py" "$dir"
     run_once python-pool python3 "$here/findrobots_pool.py" "$dir"
     run_once zcat-awk-sort bash -c 'zcat "$@" | awk '\''$7=="/robots.txt"{print $1}'\'' | sort -u' _ "${files[@]}"
-    for name in threadwork-serial python-serial python-pool zcat-awk-sort; do check "$name"; done
+    for name in threadwork-serial threadwork-processes python-serial python-pool zcat-awk-sort; do check "$name"; done
   done
   # The limit of each repetition against the scan just before it.
   pairs=$(paste -d' ' "$work/inflate-only.times" "$work/threadwork.times" | awk '{printf "%.2f ", $1 / $4}')
 
   read -r tw _ _ _ twcpu <<<"$(stats threadwork)"
   read -r lim _ _ _ limcpu <<<"$(stats inflate-only)"
-  printf '%-18s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
+  printf '%-20s %8s %8s %8s %8s %8s %7s %9s %9s\n' contender median min max "CPU s" "peak MB" "GB/s" "time/tw" "CPU/tw"
   for name in "${names[@]}"; do
     read -r med min max peak cpu <<<"$(stats $name)"
-    printf '%-18s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
+    printf '%-20s %8s %8s %8s %8s %8s %7.2f %8.2fx %8.2fx\n' "$name" "$med" "$min" "$max" "$cpu" "$peak" "$(echo "$text / $med / 1000000000" | bc -l)" \
       "$(echo "$med / $tw" | bc -l)" "$(echo "$cpu / $twcpu" | bc -l)"
   done
   echo "threadwork reaches $(echo "$lim / $tw" | bc -l | xargs printf '%.2f') of the inflate-only limit in time, $(echo "$limcpu / $twcpu" | bc -l | xargs printf '%.2f') in CPU (limit / threadwork, medians)"

@@ -23,6 +23,9 @@ internal sealed class HostTally
     /// <summary>Counts one hit for <paramref name="host"/>.</summary>
     public void Add(ReadOnlySpan<byte> host) => CollectionsMarshal.GetValueRefOrAddDefault(_bySpan, host, out _)++;
 
+    /// <summary>Counts <paramref name="hits"/> hits for <paramref name="host"/> (a tally sent back by a worker process).</summary>
+    public void Add(ReadOnlySpan<byte> host, long hits) => CollectionsMarshal.GetValueRefOrAddDefault(_bySpan, host, out _) += hits;
+
     /// <summary>Adds every hit of <paramref name="other"/> to this tally.</summary>
     public void Add(HostTally other)
     {

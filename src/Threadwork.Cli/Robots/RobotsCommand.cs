@@ -30,19 +30,28 @@ internal static class RobotsCommand
         });
         var serial = new Option<bool>("--serial") { Description = "Scan one file at a time on one thread (the recipe's map)" };
         var parallel = Options.Int("--parallel", Environment.ProcessorCount, 1, "Files scanned at once (the recipe's pool.map); default: one per core");
+        var processes = ProcessesOption();
         var count = new Option<bool>("--count") { Description = "Print the hits of each host after it" };
         var format = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         var inflateOnly = new Option<bool>("--inflate-only") { Description = "Diagnostic: only inflate and discard, the limit a scan can reach", Hidden = true };
         var command = new Command("robots", "Recipes 12.8-12.9: the hosts that fetched /robots.txt in Apache logs, sorted; files scanned in parallel")
         {
-            paths, path, serial, parallel, count, format, inflateOnly,
+            paths, path, serial, parallel, processes, count, format, inflateOnly,
         };
         command.Validators.Add(result =>
         {
             if (result.GetResult(serial) is { Implicit: false } && result.GetResult(parallel) is { Implicit: false })
             {
                 result.AddError("--serial and --parallel cannot be used together.");
+            }
+
+            foreach (var other in new Option[] { serial, parallel })
+            {
+                if (result.GetResult(processes) is { Implicit: false } && result.GetResult(other) is { Implicit: false })
+                {
+                    result.AddError($"--processes and {other.Name} cannot be used together: --processes scans in worker processes, {other.Name} on threads.");
+                }
             }
         });
         command.SetAction((parse, token) => Interrupts.RunAsync(async cancel =>
@@ -54,14 +63,44 @@ internal static class RobotsCommand
                 return 2;
             }
 
+            if (parse.GetValue(processes) is not null && sources.Any(s => s.Path is null))
+            {
+                await Console.Error.WriteLineAsync("threadwork robots: --processes cannot scan standard input (-): a worker process cannot read this one's input; use --parallel or --serial").ConfigureAwait(false);
+                return 2;
+            }
+
             var settings = new ScanSettings(
                 Encoding.UTF8.GetBytes(parse.GetValue(path)!),
-                parse.GetValue(serial) ? 1 : parse.GetValue(parallel),
-                parse.GetValue(inflateOnly));
+                parse.GetValue(serial) ? 1 : parse.GetValue(processes) ?? parse.GetValue(parallel),
+                parse.GetValue(inflateOnly))
+            {
+                Processes = parse.GetValue(processes) ?? 0,
+            };
             return await RunAsync(sources, settings, parse.GetValue(count), parse.GetValue(format) == "json", cancel).ConfigureAwait(false);
         }, token));
         return command;
     }
+
+    /// <summary>--processes N: absent means the thread form.</summary>
+    private static Option<int?> ProcessesOption() => new("--processes")
+    {
+        Description = "Scan the files in N worker processes (the recipe's ProcessPoolExecutor): a file that crashes its worker is reported, the others are still scanned",
+        HelpName = "N",
+        CustomParser = result =>
+        {
+            var token = result.Tokens[0].Value;
+            if (!int.TryParse(token, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                result.AddError($"--processes: '{token}' is not a whole number.");
+            }
+            else if (value < 1)
+            {
+                result.AddError($"--processes must be 1 or more, but was {value}.");
+            }
+
+            return value;
+        },
+    };
 
     private static async Task<int> RunAsync(IReadOnlyList<LogSource> sources, ScanSettings settings, bool withHits, bool json, CancellationToken cancellationToken)
     {

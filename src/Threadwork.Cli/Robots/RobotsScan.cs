@@ -7,13 +7,19 @@ namespace Threadwork.Cli.Robots;
 /// Recipe 12.8's <c>find_all_robots</c>: every log scanned by <see cref="FileScanner.Scan"/>, several at
 /// once, the results merged. The recipe's <c>map</c> is <see cref="ScanSettings.Threads"/> = 1, its
 /// <c>pool.map</c> any other count: .NET threads run the scans in parallel (there is no GIL), so no
-/// process pool is needed.
+/// process pool is needed for speed; <see cref="ScanSettings.Processes"/> runs the scans in worker processes
+/// instead (<see cref="RobotsProcessScan"/>), the recipe's <c>ProcessPoolExecutor</c>, with the same output.
 /// </summary>
 internal static class RobotsScan
 {
     /// <summary>Scans every source; the results are in the order of <paramref name="sources"/>.</summary>
     public static async Task<IReadOnlyList<FileScanResult>> RunAsync(IReadOnlyList<LogSource> sources, ScanSettings settings, ScanProgress progress, CancellationToken cancellationToken)
     {
+        if (settings.Processes > 0)
+        {
+            return await RobotsProcessScan.RunAsync(sources, settings, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         var results = new FileScanResult[sources.Count];
 
         // Largest first, so a big file is not left to run alone at the end.

@@ -13,6 +13,7 @@ using Threadwork.Cli.PubSub;
 using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
+using Threadwork.Cli.WorkerMode;
 
 namespace Threadwork.Cli.Tour;
 
@@ -69,8 +70,12 @@ internal static class TourSteps
             EchoDemo.RunPoolAsync(output, token)),
         new("12.8", "Performing simple parallel programming", "robots, gen-logs", (output, fast, token) =>
             RobotsDemo.RunAsync(files: 4, lines: fast ? 5_000 : 50_000, output, token)),
-        new("12.9", "Dealing with the GIL", "cpu", (output, fast, token) =>
-            CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token)),
+        new("12.9", "Dealing with the GIL", "cpu, robots --processes", async (output, fast, token) =>
+        {
+            await CpuScalingDemo.RunAsync([1, 2], fast ? 20_000_000 : 200_000_000, output, token).ConfigureAwait(false);
+            output.WriteLine();
+            await ProcessPoolDemo.RunAsync(output, token).ConfigureAwait(false);
+        }),
         new("12.10", "Defining an actor task", "actors", (output, fast, token) =>
             ActorsDemo.RunAsync(spawn: fast ? 10_000 : 100_000, output, token)),
         new("12.11", "Implementing publish/subscribe messaging", "pubsub", async (output, fast, token) =>
