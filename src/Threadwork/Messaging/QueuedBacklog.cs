@@ -104,9 +104,10 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     {
         get
         {
-            // The start first: both only grow, so the difference read this way is never negative.
+            // The start first: both only grow, so the difference read this way is never negative. It can
+            // exceed the capacity by the evictions made between the two reads, never the backlog itself.
             var taken = Volatile.Read(ref _taken.Value);
-            return (int)(Volatile.Read(ref _sent.Added) - taken);
+            return (int)Math.Min(Volatile.Read(ref _sent.Added) - taken, _capacity);
         }
     }
 
