@@ -4,9 +4,6 @@ namespace Threadwork.Messaging;
 /// <typeparam name="T">The type of the messages.</typeparam>
 internal sealed class Attachment<T> : Attachment
 {
-    /// <summary>What a detached synchronous subscriber receives: nothing.</summary>
-    private static readonly Action<T> Skip = static _ => { };
-
     /// <summary>The exchange that holds this attachment in its snapshot.</summary>
     private readonly Exchange<T> _exchange;
 
@@ -17,16 +14,9 @@ internal sealed class Attachment<T> : Attachment
     private readonly TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// What a send calls for a synchronous subscriber: the subscriber's own delegate (its Send, the
-    /// delegate, or the queue's Put) while attached, replaced once by
-    /// <see cref="Skip"/> when the exchange, under its gate, takes this attachment out of its snapshot. A
-    /// send still holding an old snapshot reads it before each delivery, so it skips a subscriber detached
-    /// meanwhile (even one detached by an earlier subscriber of the same send, on the same thread, which
-    /// sees the write in program order) without testing a flag.
+    /// Cleared once, by the exchange, under its gate, when it takes this attachment out of its snapshot;
+    /// read by a send whose snapshot was replaced during it, to skip a subscriber detached meanwhile.
     /// </summary>
-    private Action<T> _deliverer;
-
-    /// <summary>Cleared once, by the exchange, under its gate, when it takes this attachment out of its snapshot.</summary>
     private volatile bool _attached = true;
 
     public Attachment(Exchange<T> exchange, object subscriber, Action<T> send, QueuedDelivery? queued, bool isDirect)
@@ -34,7 +24,7 @@ internal sealed class Attachment<T> : Attachment
         _exchange = exchange;
         Subscriber = subscriber;
         IsDirect = isDirect;
-        _deliverer = send;
+        Send = send;
         _backlog = queued is null ? null : new QueuedBacklog<T>(this, send, exchange.SendGate, queued);
         Handle = new Subscription(this);
     }
@@ -51,8 +41,8 @@ internal sealed class Attachment<T> : Attachment
     /// <summary>The backlog of a queued subscriber; null for a synchronous one.</summary>
     public QueuedBacklog<T>? Queue => _backlog;
 
-    /// <summary>What a send calls for a synchronous subscriber; see <see cref="_deliverer"/>.</summary>
-    public Action<T> Deliverer => _deliverer;
+    /// <summary>Hands one message to the subscriber (its Send, the delegate, or the queue's Put): what a send calls for a synchronous subscriber, and a queued subscriber's drain.</summary>
+    public Action<T> Send { get; }
 
     public override bool IsAttached => _attached;
 
@@ -72,7 +62,6 @@ internal sealed class Attachment<T> : Attachment
         _attached = false;
         if (_backlog is null)
         {
-            _deliverer = Skip;
             _detached.TrySetResult();
         }
         else

@@ -45,13 +45,13 @@ public sealed class Exchange<T>
     /// writer at a time and needs no atomic operation per message; held for the adds alone, never while a
     /// subscriber runs. A backlog's close takes it too, so an add either lands before the close or is refused.
     /// </summary>
-    private readonly Lock _sendGate = new();
+    private readonly SendGate _sendGate = new();
 
     /// <summary>
     /// The current subscribers and the bridge, as one immutable value. Attach, detach and bridging publish
     /// a new one, so a send that read the old one finishes over a consistent list.
     /// </summary>
-    private volatile Snapshot _snapshot = Snapshot.Empty;
+    private volatile Snapshot _snapshot = new([], null);
 
     /// <summary>Creates an exchange.</summary>
     /// <param name="name">The exchange's name: shown in faults, and the subject when bridged; optional.</param>
@@ -75,7 +75,7 @@ public sealed class Exchange<T>
     internal Action<SubscriberFault>? FaultHook { get; }
 
     /// <summary>What the queued backlogs of this exchange take to add or to close; see <see cref="_sendGate"/>.</summary>
-    internal Lock SendGate => _sendGate;
+    internal SendGate SendGate => _sendGate;
 
     /// <summary>Attaches a subscriber with synchronous delivery.</summary>
     /// <param name="subscriber">The subscriber.</param>
@@ -181,9 +181,9 @@ public sealed class Exchange<T>
             return;
         }
 
-        if (snapshot.SynchronousOnly is { } synchronous)
+        if (snapshot.SynchronousOnly)
         {
-            if (DeliverToEach(synchronous, message) is { } unreported)
+            if (DeliverToEach(snapshot, message) is { } unreported)
             {
                 ThrowUnreported(unreported);
             }
@@ -225,7 +225,7 @@ public sealed class Exchange<T>
             // Receive first, then publish: a message this exchange publishes comes back to its own subscribers.
             var inbound = transport.Subscribe(subject, DeliverHere);
             var bridged = new BridgedTransport(this, transport, subject, inbound);
-            _snapshot = new Snapshot(_snapshot.All, bridged);
+            Publish(new Snapshot(_snapshot.All, bridged));
             return bridged;
         }
     }
@@ -267,7 +267,7 @@ public sealed class Exchange<T>
     /// </summary>
     private void DeliverLocally(Snapshot snapshot, T message)
     {
-        var unreported = snapshot.Synchronous.Length == 0 ? null : DeliverToEach(snapshot.Synchronous, message);
+        var unreported = snapshot.Synchronous.Length == 0 ? null : DeliverToEach(snapshot, message);
         if (snapshot.Queued.Length != 0)
         {
             AddToBacklogs(snapshot.Queued, message);
@@ -282,21 +282,25 @@ public sealed class Exchange<T>
     /// <summary>
     /// Adds the message to every queued subscriber's backlog under <see cref="_sendGate"/>, then wakes the
     /// drains that are idle. One fence for all of them: a backlog publishes its message with a plain
-    /// release write, and the fence between those writes and the reads of the drains' flags matches the
-    /// one each drain makes between clearing its flag and looking for messages, so that either this send
-    /// sees the drain idle and wakes it, or the drain sees the message.
+    /// release write, and the gate's exit, a full fence between those writes and the reads of the drains'
+    /// flags, matches the one each drain makes between clearing its flag and looking for messages, so that
+    /// either this send sees the drain idle and wakes it, or the drain sees the message.
     /// </summary>
     private void AddToBacklogs(QueuedBacklog<T>[] backlogs, T message)
     {
-        lock (_sendGate)
+        _sendGate.Enter();
+        try
         {
             foreach (var backlog in backlogs)
             {
                 backlog.Add(message);
             }
         }
+        finally
+        {
+            _sendGate.Exit();
+        }
 
-        Interlocked.MemoryBarrier();
         foreach (var backlog in backlogs)
         {
             backlog.WakeIfIdle();
@@ -336,7 +340,7 @@ public sealed class Exchange<T>
     /// protected region per send, whatever the number of subscribers, and none per subscriber.
     /// </summary>
     /// <returns>The failures that no fault hook took, or null.</returns>
-    private static List<Exception>? DeliverToEach(Attachment<T>[] synchronous, T message)
+    private static List<Exception>? DeliverToEach(Snapshot snapshot, T message)
     {
         List<Exception>? unreported = null;
         var next = 0;
@@ -344,14 +348,14 @@ public sealed class Exchange<T>
         {
             try
             {
-                DeliverFrom(synchronous, ref next, message);
+                DeliverFrom(snapshot, ref next, message);
                 return unreported;
             }
 #pragma warning disable CA1031 // A subscriber's failure is reported; it must not stop delivery to the others.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                synchronous[next].Fail(message, e, ref unreported);
+                snapshot.Synchronous[next].Fail(message, e, ref unreported);
                 next++;
             }
         }
@@ -362,16 +366,40 @@ public sealed class Exchange<T>
     /// block the JIT keeps the loop's variables in memory, which cost about twice as much per subscriber
     /// (measured), while one protected call per send costs nothing per subscriber. <paramref name="next"/>
     /// says, when a subscriber throws, which one it was, so that delivery resumes after it. Each call goes
-    /// straight to the subscriber's delegate: no flag, no interface; a detached subscriber's delegate is
-    /// replaced by one that does nothing (see <see cref="Attachment{T}.Deliverer"/>).
+    /// straight from an array of the subscribers' delegates, with no interface and no per-subscriber
+    /// flag: the one test per subscriber is whether the snapshot has been replaced meanwhile (by an
+    /// attach or a detach, possibly by a subscriber of this very send), and only then does the rest of
+    /// the send look at each subscriber's attached flag.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DeliverFrom(Attachment<T>[] synchronous, ref int next, T message)
+    private static void DeliverFrom(Snapshot snapshot, ref int next, T message)
     {
+        var deliverers = snapshot.Deliverers;
+        for (var i = next; i < deliverers.Length; i++)
+        {
+            next = i;
+            if (snapshot.Replaced)
+            {
+                DeliverFromReplaced(snapshot, ref next, message);
+                return;
+            }
+
+            deliverers[i](message);
+        }
+    }
+
+    /// <summary>The rest of a send whose snapshot was replaced during it: skips the subscribers detached since.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DeliverFromReplaced(Snapshot snapshot, ref int next, T message)
+    {
+        var synchronous = snapshot.Synchronous;
         for (var i = next; i < synchronous.Length; i++)
         {
             next = i;
-            synchronous[i].Deliverer(message);
+            if (synchronous[i].IsAttached)
+            {
+                snapshot.Deliverers[i](message);
+            }
         }
     }
 
@@ -381,6 +409,14 @@ public sealed class Exchange<T>
         throw new AggregateException(
             $"{unreported.Count} subscriber(s) of exchange '{Name}' failed on a message and no fault hook took the failure; every other subscriber received it.",
             unreported);
+
+    /// <summary>Replaces the snapshot, under the gate, and tells sends still delivering over the old one.</summary>
+    private void Publish(Snapshot next)
+    {
+        var old = _snapshot;
+        _snapshot = next;
+        old.Replaced = true;
+    }
 
     private Subscription AttachCore(object subscriber, Action<T> send, QueuedDelivery? queued, bool rejectDuplicate)
     {
@@ -396,7 +432,7 @@ public sealed class Exchange<T>
             var next = new Attachment<T>[current.All.Length + 1];
             current.All.CopyTo(next, 0);
             next[^1] = attachment;
-            _snapshot = new Snapshot(next, current.Bridge);
+            Publish(new Snapshot(next, current.Bridge));
         }
 
         return attachment.Handle;
@@ -410,7 +446,7 @@ public sealed class Exchange<T>
         var next = new Attachment<T>[all.Length - 1];
         Array.Copy(all, 0, next, 0, index);
         Array.Copy(all, index + 1, next, index, all.Length - index - 1);
-        _snapshot = new Snapshot(next, current.Bridge);
+        Publish(new Snapshot(next, current.Bridge));
         all[index].MarkDetached();
         return true;
     }
@@ -421,25 +457,38 @@ public sealed class Exchange<T>
     /// </summary>
     private sealed class Snapshot
     {
-        public static readonly Snapshot Empty = new([], null);
+        /// <summary>Set once, under the exchange's gate, when a newer snapshot replaces this one.</summary>
+        private volatile bool _replaced;
 
         public Snapshot(Attachment<T>[] all, BridgedTransport? bridge)
         {
             All = all;
             Bridge = bridge;
             Synchronous = Array.FindAll(all, a => a.Queue is null);
+            Deliverers = Array.ConvertAll(Synchronous, a => a.Send);
             Queued = Array.ConvertAll(Array.FindAll(all, a => a.Queue is not null), a => a.Queue!);
             if (bridge is null && Queued.Length == 0)
             {
                 if (Synchronous.Length == 1)
                 {
-                    Lone = Synchronous[0].Deliverer;
+                    Lone = Deliverers[0];
                 }
-                else if (Synchronous.Length > 1)
+                else
                 {
-                    SynchronousOnly = Synchronous;
+                    SynchronousOnly = Synchronous.Length > 1;
                 }
             }
+        }
+
+        /// <summary>
+        /// True once a newer snapshot replaced this one. A send still delivering over it then checks each
+        /// remaining subscriber's attached flag, so it skips one detached meanwhile, even one detached by an
+        /// earlier subscriber of the same send, on the same thread, which sees the write in program order.
+        /// </summary>
+        public bool Replaced
+        {
+            get => _replaced;
+            set => _replaced = value;
         }
 
         /// <summary>Every attachment, in the order attached: what attach and detach work on.</summary>
@@ -451,14 +500,17 @@ public sealed class Exchange<T>
         /// <summary>The synchronous attachments, in the order attached.</summary>
         public Attachment<T>[] Synchronous { get; }
 
+        /// <summary>The delegates of <see cref="Synchronous"/>, index for index: what a send calls.</summary>
+        public Action<T>[] Deliverers { get; }
+
         /// <summary>The queued attachments' backlogs, in the order attached.</summary>
         public QueuedBacklog<T>[] Queued { get; }
 
         /// <summary>Unbridged, with one synchronous subscriber and no queued one: that subscriber's delegate; else null.</summary>
         public Action<T>? Lone { get; }
 
-        /// <summary>Unbridged, with two or more synchronous subscribers and no queued one: <see cref="Synchronous"/>; else null.</summary>
-        public Attachment<T>[]? SynchronousOnly { get; }
+        /// <summary>Unbridged, with two or more synchronous subscribers and no queued one.</summary>
+        public bool SynchronousOnly { get; }
     }
 
     /// <summary>The transport an exchange is bridged to; disposing it ends the bridge.</summary>
@@ -480,7 +532,7 @@ public sealed class Exchange<T>
                 }
 
                 // Publish no more before receiving no more, the mirror of bridging.
-                exchange._snapshot = new Snapshot(exchange._snapshot.All, null);
+                exchange.Publish(new Snapshot(exchange._snapshot.All, null));
             }
 
             inbound.Dispose();

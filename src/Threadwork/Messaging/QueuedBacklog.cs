@@ -48,7 +48,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     private readonly Action<T> _receive;
 
     /// <summary>The exchange's send gate: held by every add, and by <see cref="Close"/>.</summary>
-    private readonly Lock _sendGate;
+    private readonly SendGate _sendGate;
 
     /// <summary>Guards the drain's take against a sender's eviction or growth: writes of <see cref="_taken"/>, replacing <see cref="_ring"/>.</summary>
     private readonly Lock _takeGate = new();
@@ -88,7 +88,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Set once by <see cref="Close"/>, under the send gate; later adds are refused.</summary>
     private volatile bool _closed;
 
-    public QueuedBacklog(Attachment<T> owner, Action<T> receive, Lock sendGate, QueuedDelivery settings)
+    public QueuedBacklog(Attachment<T> owner, Action<T> receive, SendGate sendGate, QueuedDelivery settings)
     {
         _owner = owner;
         _receive = receive;
@@ -129,25 +129,14 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         }
 
         var added = _sent.Added;
-
-        // Read without the take gate, the start may be stale, but only ever too small: the backlog then
-        // looks fuller than it is, and the slow paths below look again under the gate.
-        var taken = Volatile.Read(ref _taken.Value);
-        if (added - taken >= _capacity)
+        var ring = _ring;
+        if (added - _sent.TakenSeen >= Math.Min(_capacity, ring.Length))
         {
-            if (_overflow == BacklogOverflow.DropNewest)
+            ring = MakeRoom(added);
+            if (ring is null)
             {
-                Volatile.Write(ref _sent.Dropped, _sent.Dropped + 1);
                 return;
             }
-
-            taken = EvictOldest(added);
-        }
-
-        var ring = _ring;
-        if (added - taken >= ring.Length)
-        {
-            ring = Grow(added);
         }
 
         ring[(int)(added & (ring.Length - 1))] = message;
@@ -170,10 +159,9 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     {
         // Under the send gate, so that an add either finished before (and its message will be delivered)
         // or sees the close (and refuses): no message is delivered after completion.
-        lock (_sendGate)
-        {
-            _closed = true;
-        }
+        _sendGate.Enter();
+        _closed = true;
+        _sendGate.Exit();
 
         // With no drain queued or running, queue one to complete; a running one sees the close when it runs dry.
         if (Interlocked.Exchange(ref _draining, 1) == 0)
@@ -275,6 +263,31 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
             Volatile.Write(ref _taken.Value, taken + count);
             return count;
         }
+    }
+
+    /// <summary>
+    /// The slow path of an add, when the backlog or the ring looked full by the drain's count last seen:
+    /// reads the count again; drops by the policy if the backlog is full; grows the ring if it is. Under
+    /// the send gate. Returns the ring to write to, or null if the message is dropped.
+    /// </summary>
+    private T[]? MakeRoom(long added)
+    {
+        // Read without the take gate, the start may be stale, but only ever too small: the backlog then
+        // looks fuller than it is, and eviction and growth look again under the gate.
+        var taken = _sent.TakenSeen = Volatile.Read(ref _taken.Value);
+        if (added - taken >= _capacity)
+        {
+            if (_overflow == BacklogOverflow.DropNewest)
+            {
+                Volatile.Write(ref _sent.Dropped, _sent.Dropped + 1);
+                return null;
+            }
+
+            taken = _sent.TakenSeen = EvictOldest(added);
+        }
+
+        var ring = _ring;
+        return added - taken >= ring.Length ? Grow(added) : ring;
     }
 
     /// <summary>Drops the oldest waiting message of a full backlog; under the send gate. Returns the start of the backlog.</summary>

@@ -17,6 +17,14 @@ internal struct SenderCounts
     [FieldOffset(CacheLine + sizeof(long))]
     public long Dropped;
 
+    /// <summary>
+    /// The drain's count as this sender last read it: never more than the real one, so the backlog looks at
+    /// most as empty as it is. The sender reads the drain's cache line only when this says the ring may be
+    /// full, not on every message.
+    /// </summary>
+    [FieldOffset(CacheLine + (2 * sizeof(long)))]
+    public long TakenSeen;
+
     /// <summary>Padding unit, as in <see cref="Queues.PaddedCount"/>: two 64-byte lines, as adjacent lines are prefetched together.</summary>
     private const int CacheLine = 128;
 }
