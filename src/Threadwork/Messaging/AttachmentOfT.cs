@@ -7,22 +7,15 @@ internal sealed class Attachment<T> : Attachment
     /// <summary>The exchange that holds this attachment in its snapshot.</summary>
     private readonly Exchange<T> _exchange;
 
-    /// <summary>Hands one message to the subscriber (its Send, the delegate, or the queue's Put).</summary>
-    private readonly Action<T> _send;
-
     /// <summary>The subscriber's own backlog for queued delivery; null for synchronous delivery.</summary>
     private readonly QueuedBacklog<T>? _backlog;
-
-    /// <summary>What a send calls: <see cref="_send"/> itself for synchronous delivery, the backlog's Add for queued delivery.</summary>
-    private readonly Action<T> _deliver;
 
     /// <summary>Completed at detach for synchronous delivery; unused for queued delivery (the backlog has its own).</summary>
     private readonly TaskCompletionSource _detached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// Cleared once, by the exchange, under its gate, when it takes this attachment out of its snapshot.
-    /// A send still holding the old snapshot reads it before delivering, so it skips a subscriber
-    /// detached meanwhile (even one detached by an earlier subscriber of the same send).
+    /// Cleared once, by the exchange, under its gate, when it takes this attachment out of its snapshot;
+    /// read by a send whose snapshot was replaced during it, to skip a subscriber detached meanwhile.
     /// </summary>
     private volatile bool _attached = true;
 
@@ -31,9 +24,8 @@ internal sealed class Attachment<T> : Attachment
         _exchange = exchange;
         Subscriber = subscriber;
         IsDirect = isDirect;
-        _send = send;
-        _backlog = queued is null ? null : new QueuedBacklog<T>(this, queued);
-        _deliver = _backlog is null ? send : _backlog.Add;
+        Send = send;
+        _backlog = queued is null ? null : new QueuedBacklog<T>(this, send, exchange.SendGate, queued);
         Handle = new Subscription(this);
     }
 
@@ -46,6 +38,12 @@ internal sealed class Attachment<T> : Attachment
     /// <summary>The user's handle on this attachment.</summary>
     public Subscription Handle { get; }
 
+    /// <summary>The backlog of a queued subscriber; null for a synchronous one.</summary>
+    public QueuedBacklog<T>? Queue => _backlog;
+
+    /// <summary>Hands one message to the subscriber (its Send, the delegate, or the queue's Put): what a send calls for a synchronous subscriber, and a queued subscriber's drain.</summary>
+    public Action<T> Send { get; }
+
     public override bool IsAttached => _attached;
 
     public override bool IsQueued => _backlog is not null;
@@ -55,19 +53,6 @@ internal sealed class Attachment<T> : Attachment
     public override long Dropped => _backlog?.Dropped ?? 0;
 
     public override Task Completion => _backlog?.Completion ?? _detached.Task;
-
-    /// <summary>Called by a send for this attachment: delivers at once, or adds to the backlog.</summary>
-    public void Deliver(T message)
-    {
-        // A closed backlog refuses by itself; the check is for the synchronous subscriber detached mid-send.
-        if (_attached)
-        {
-            _deliver(message);
-        }
-    }
-
-    /// <summary>Called by the backlog's drain, one message at a time, in order.</summary>
-    public void Receive(T message) => _send(message);
 
     public override bool Detach() => _exchange.Remove(this);
 

@@ -37,17 +37,21 @@ namespace Threadwork.Messaging;
 /// </example>
 public sealed class Exchange<T>
 {
-    /// <summary>Guards changes to <see cref="_subscribers"/> and <see cref="_transport"/>; a send takes no lock.</summary>
+    /// <summary>Guards changes to <see cref="_snapshot"/>; a send takes no lock for its synchronous subscribers.</summary>
     private readonly Lock _gate = new();
 
     /// <summary>
-    /// The current subscribers, in the order attached. Never changed in place: attach and detach publish
-    /// a new array, so a send that read the old one finishes over a consistent list.
+    /// Serialises the adds of sends to the queued subscribers' backlogs, so that each backlog has one
+    /// writer at a time and needs no atomic operation per message; held for the adds alone, never while a
+    /// subscriber runs. A backlog's close takes it too, so an add either lands before the close or is refused.
     /// </summary>
-    private volatile Attachment<T>[] _subscribers = [];
+    private readonly SendGate _sendGate = new();
 
-    /// <summary>Where sends go while bridged; null when messages are delivered in this process directly.</summary>
-    private volatile BridgedTransport? _transport;
+    /// <summary>
+    /// The current subscribers and the bridge, as one immutable value. Attach, detach and bridging publish
+    /// a new one, so a send that read the old one finishes over a consistent list.
+    /// </summary>
+    private volatile Snapshot _snapshot = new([], null);
 
     /// <summary>Creates an exchange.</summary>
     /// <param name="name">The exchange's name: shown in faults, and the subject when bridged; optional.</param>
@@ -62,13 +66,16 @@ public sealed class Exchange<T>
     public string? Name { get; }
 
     /// <summary>Subscribers attached now.</summary>
-    public int SubscriberCount => _subscribers.Length;
+    public int SubscriberCount => _snapshot.All.Length;
 
     /// <summary>True while bridged to a transport.</summary>
-    public bool IsBridged => _transport is not null;
+    public bool IsBridged => _snapshot.Bridge is not null;
 
     /// <summary>The fault hook given at creation, or null.</summary>
     internal Action<SubscriberFault>? FaultHook { get; }
+
+    /// <summary>What the queued backlogs of this exchange take to add or to close; see <see cref="_sendGate"/>.</summary>
+    internal SendGate SendGate => _sendGate;
 
     /// <summary>Attaches a subscriber with synchronous delivery.</summary>
     /// <param name="subscriber">The subscriber.</param>
@@ -152,7 +159,7 @@ public sealed class Exchange<T>
         ArgumentNullException.ThrowIfNull(subscriber);
         lock (_gate)
         {
-            var found = Array.FindIndex(_subscribers, a => a.IsDirect && ReferenceEquals(a.Subscriber, subscriber));
+            var found = Array.FindIndex(_snapshot.All, a => a.IsDirect && ReferenceEquals(a.Subscriber, subscriber));
             return found >= 0 && RemoveAt(found);
         }
     }
@@ -165,13 +172,26 @@ public sealed class Exchange<T>
     /// <exception cref="AggregateException">Synchronous subscribers failed and the exchange has no fault hook (or the hook threw); every other subscriber still received the message.</exception>
     public void Send(T message)
     {
-        if (_transport is { } bridged)
+        // The two common shapes (one synchronous subscriber, or only synchronous ones, unbridged) are
+        // decided when the snapshot is built, so that a send tests one field and makes one call.
+        var snapshot = _snapshot;
+        if (snapshot.Lone is { } lone)
         {
-            bridged.Publish(message);
+            DeliverToLone(snapshot, lone, message);
             return;
         }
 
-        DeliverHere(message);
+        if (snapshot.SynchronousOnly)
+        {
+            if (DeliverToEach(snapshot, message) is { } unreported)
+            {
+                ThrowUnreported(unreported);
+            }
+
+            return;
+        }
+
+        SendOtherwise(snapshot, message);
     }
 
     /// <summary>
@@ -197,15 +217,15 @@ public sealed class Exchange<T>
 
         lock (_gate)
         {
-            if (_transport is not null)
+            if (_snapshot.Bridge is { } existing)
             {
-                throw new InvalidOperationException($"The exchange '{Name}' is already bridged (subject '{_transport.Subject}'); dispose that bridge first.");
+                throw new InvalidOperationException($"The exchange '{Name}' is already bridged (subject '{existing.Subject}'); dispose that bridge first.");
             }
 
             // Receive first, then publish: a message this exchange publishes comes back to its own subscribers.
             var inbound = transport.Subscribe(subject, DeliverHere);
             var bridged = new BridgedTransport(this, transport, subject, inbound);
-            _transport = bridged;
+            Publish(new Snapshot(_snapshot.All, bridged));
             return bridged;
         }
     }
@@ -219,31 +239,87 @@ public sealed class Exchange<T>
     {
         lock (_gate)
         {
-            var found = Array.IndexOf(_subscribers, attachment);
+            var found = Array.IndexOf(_snapshot.All, attachment);
             return found >= 0 && RemoveAt(found);
         }
     }
 
-    /// <summary>Delivers to the local snapshot: what a send does unbridged, and what a transport calls.</summary>
-    private void DeliverHere(T message)
+    /// <summary>Delivers to the local subscribers, bridged or not: what a transport calls.</summary>
+    private void DeliverHere(T message) => DeliverLocally(_snapshot, message);
+
+    /// <summary>Sends that are neither to one synchronous subscriber nor to synchronous ones only: bridged, queued, mixed, or to nobody.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SendOtherwise(Snapshot snapshot, T message)
     {
-        var snapshot = _subscribers;
-        if (snapshot.Length != 1)
+        if (snapshot.Bridge is { } bridged)
         {
-            DeliverToEach(snapshot, message);
+            bridged.Publish(message);
             return;
         }
 
-        // One subscriber: delivered right here, without the loop's call, which would cost as much again.
+        DeliverLocally(snapshot, message);
+    }
+
+    /// <summary>
+    /// Delivers to every subscriber of a snapshot: the synchronous ones first, on this thread, then the
+    /// queued ones' backlogs, so that a synchronous subscriber that detaches a queued one during the
+    /// send keeps that message from it too; failures that no hook took are thrown after both.
+    /// </summary>
+    private void DeliverLocally(Snapshot snapshot, T message)
+    {
+        var unreported = snapshot.Synchronous.Length == 0 ? null : DeliverToEach(snapshot, message);
+        if (snapshot.Queued.Length != 0)
+        {
+            AddToBacklogs(snapshot.Queued, message);
+        }
+
+        if (unreported is not null)
+        {
+            ThrowUnreported(unreported);
+        }
+    }
+
+    /// <summary>
+    /// Adds the message to every queued subscriber's backlog under <see cref="_sendGate"/>, then wakes the
+    /// drains that are idle. One fence for all of them: a backlog publishes its message with a plain
+    /// release write, and the gate's exit, a full fence between those writes and the reads of the drains'
+    /// flags, matches the one each drain makes between clearing its flag and looking for messages, so that
+    /// either this send sees the drain idle and wakes it, or the drain sees the message.
+    /// </summary>
+    private void AddToBacklogs(QueuedBacklog<T>[] backlogs, T message)
+    {
+        _sendGate.Enter();
         try
         {
-            snapshot[0].Deliver(message);
+            foreach (var backlog in backlogs)
+            {
+                backlog.Add(message);
+            }
+        }
+        finally
+        {
+            _sendGate.Exit();
+        }
+
+        foreach (var backlog in backlogs)
+        {
+            backlog.WakeIfIdle();
+        }
+    }
+
+    /// <summary>Delivers to the only subscriber; its own method, so that the protected region costs <see cref="Send"/> nothing.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DeliverToLone(Snapshot snapshot, Action<T> lone, T message)
+    {
+        try
+        {
+            lone(message);
         }
 #pragma warning disable CA1031 // A subscriber's failure is reported, as in DeliverToEach.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            FailOne(snapshot[0], message, e);
+            FailOne(snapshot.Synchronous[0], message, e);
         }
     }
 
@@ -259,8 +335,12 @@ public sealed class Exchange<T>
         }
     }
 
-    /// <summary>Delivers to every subscriber of a snapshot, resuming after each one that throws.</summary>
-    private void DeliverToEach(Attachment<T>[] snapshot, T message)
+    /// <summary>
+    /// Delivers to every synchronous subscriber of a snapshot, resuming after each one that throws: one
+    /// protected region per send, whatever the number of subscribers, and none per subscriber.
+    /// </summary>
+    /// <returns>The failures that no fault hook took, or null.</returns>
+    private static List<Exception>? DeliverToEach(Snapshot snapshot, T message)
     {
         List<Exception>? unreported = null;
         var next = 0;
@@ -269,36 +349,57 @@ public sealed class Exchange<T>
             try
             {
                 DeliverFrom(snapshot, ref next, message);
-                break;
+                return unreported;
             }
 #pragma warning disable CA1031 // A subscriber's failure is reported; it must not stop delivery to the others.
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                snapshot[next].Fail(message, e, ref unreported);
+                snapshot.Synchronous[next].Fail(message, e, ref unreported);
                 next++;
             }
-        }
-
-        if (unreported is not null)
-        {
-            ThrowUnreported(unreported);
         }
     }
 
     /// <summary>
-    /// The delivery loop, kept out of the protected region of <see cref="DeliverToEach"/>: a loop inside a
-    /// try block is compiled less well (measured at about twice the cost per subscriber), while one
-    /// protected call per send costs nothing per subscriber. <paramref name="next"/> says, when a
-    /// subscriber throws, which one it was, so that delivery resumes after it.
+    /// The delivery loop, kept out of the protected region of <see cref="DeliverToEach"/>: inside a try
+    /// block the JIT keeps the loop's variables in memory, which cost about twice as much per subscriber
+    /// (measured), while one protected call per send costs nothing per subscriber. <paramref name="next"/>
+    /// says, when a subscriber throws, which one it was, so that delivery resumes after it. Each call goes
+    /// straight from an array of the subscribers' delegates, with no interface and no per-subscriber
+    /// flag: the one test per subscriber is whether the snapshot has been replaced meanwhile (by an
+    /// attach or a detach, possibly by a subscriber of this very send), and only then does the rest of
+    /// the send look at each subscriber's attached flag.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DeliverFrom(Attachment<T>[] snapshot, ref int next, T message)
+    private static void DeliverFrom(Snapshot snapshot, ref int next, T message)
     {
-        for (var i = next; i < snapshot.Length; i++)
+        var deliverers = snapshot.Deliverers;
+        for (var i = next; i < deliverers.Length; i++)
         {
             next = i;
-            snapshot[i].Deliver(message);
+            if (snapshot.Replaced)
+            {
+                DeliverFromReplaced(snapshot, ref next, message);
+                return;
+            }
+
+            deliverers[i](message);
+        }
+    }
+
+    /// <summary>The rest of a send whose snapshot was replaced during it: skips the subscribers detached since.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DeliverFromReplaced(Snapshot snapshot, ref int next, T message)
+    {
+        var synchronous = snapshot.Synchronous;
+        for (var i = next; i < synchronous.Length; i++)
+        {
+            next = i;
+            if (synchronous[i].IsAttached)
+            {
+                snapshot.Deliverers[i](message);
+            }
         }
     }
 
@@ -309,21 +410,29 @@ public sealed class Exchange<T>
             $"{unreported.Count} subscriber(s) of exchange '{Name}' failed on a message and no fault hook took the failure; every other subscriber received it.",
             unreported);
 
+    /// <summary>Replaces the snapshot, under the gate, and tells sends still delivering over the old one.</summary>
+    private void Publish(Snapshot next)
+    {
+        var old = _snapshot;
+        _snapshot = next;
+        old.Replaced = true;
+    }
+
     private Subscription AttachCore(object subscriber, Action<T> send, QueuedDelivery? queued, bool rejectDuplicate)
     {
         var attachment = new Attachment<T>(this, subscriber, send, queued, isDirect: rejectDuplicate);
         lock (_gate)
         {
-            var current = _subscribers;
-            if (rejectDuplicate && Array.Exists(current, a => a.IsDirect && ReferenceEquals(a.Subscriber, subscriber)))
+            var current = _snapshot;
+            if (rejectDuplicate && Array.Exists(current.All, a => a.IsDirect && ReferenceEquals(a.Subscriber, subscriber)))
             {
                 throw new InvalidOperationException($"{subscriber} is already attached to the exchange '{Name}'; detach it first, or attach another instance.");
             }
 
-            var next = new Attachment<T>[current.Length + 1];
-            current.CopyTo(next, 0);
+            var next = new Attachment<T>[current.All.Length + 1];
+            current.All.CopyTo(next, 0);
             next[^1] = attachment;
-            _subscribers = next;
+            Publish(new Snapshot(next, current.Bridge));
         }
 
         return attachment.Handle;
@@ -332,13 +441,76 @@ public sealed class Exchange<T>
     /// <summary>Takes the attachment at <paramref name="index"/> out of the snapshot; under the gate.</summary>
     private bool RemoveAt(int index)
     {
-        var current = _subscribers;
-        var next = new Attachment<T>[current.Length - 1];
-        Array.Copy(current, 0, next, 0, index);
-        Array.Copy(current, index + 1, next, index, current.Length - index - 1);
-        _subscribers = next;
-        current[index].MarkDetached();
+        var current = _snapshot;
+        var all = current.All;
+        var next = new Attachment<T>[all.Length - 1];
+        Array.Copy(all, 0, next, 0, index);
+        Array.Copy(all, index + 1, next, index, all.Length - index - 1);
+        Publish(new Snapshot(next, current.Bridge));
+        all[index].MarkDetached();
         return true;
+    }
+
+    /// <summary>
+    /// The subscribers at one moment, split the way a send needs them, and the bridge. Immutable: a send
+    /// reads the exchange's current one once and delivers over it.
+    /// </summary>
+    private sealed class Snapshot
+    {
+        /// <summary>Set once, under the exchange's gate, when a newer snapshot replaces this one.</summary>
+        private volatile bool _replaced;
+
+        public Snapshot(Attachment<T>[] all, BridgedTransport? bridge)
+        {
+            All = all;
+            Bridge = bridge;
+            Synchronous = Array.FindAll(all, a => a.Queue is null);
+            Deliverers = Array.ConvertAll(Synchronous, a => a.Send);
+            Queued = Array.ConvertAll(Array.FindAll(all, a => a.Queue is not null), a => a.Queue!);
+            if (bridge is null && Queued.Length == 0)
+            {
+                if (Synchronous.Length == 1)
+                {
+                    Lone = Deliverers[0];
+                }
+                else
+                {
+                    SynchronousOnly = Synchronous.Length > 1;
+                }
+            }
+        }
+
+        /// <summary>
+        /// True once a newer snapshot replaced this one. A send still delivering over it then checks each
+        /// remaining subscriber's attached flag, so it skips one detached meanwhile, even one detached by an
+        /// earlier subscriber of the same send, on the same thread, which sees the write in program order.
+        /// </summary>
+        public bool Replaced
+        {
+            get => _replaced;
+            set => _replaced = value;
+        }
+
+        /// <summary>Every attachment, in the order attached: what attach and detach work on.</summary>
+        public Attachment<T>[] All { get; }
+
+        /// <summary>Where sends go while bridged; null when they are delivered here directly.</summary>
+        public BridgedTransport? Bridge { get; }
+
+        /// <summary>The synchronous attachments, in the order attached.</summary>
+        public Attachment<T>[] Synchronous { get; }
+
+        /// <summary>The delegates of <see cref="Synchronous"/>, index for index: what a send calls.</summary>
+        public Action<T>[] Deliverers { get; }
+
+        /// <summary>The queued attachments' backlogs, in the order attached.</summary>
+        public QueuedBacklog<T>[] Queued { get; }
+
+        /// <summary>Unbridged, with one synchronous subscriber and no queued one: that subscriber's delegate; else null.</summary>
+        public Action<T>? Lone { get; }
+
+        /// <summary>Unbridged, with two or more synchronous subscribers and no queued one.</summary>
+        public bool SynchronousOnly { get; }
     }
 
     /// <summary>The transport an exchange is bridged to; disposing it ends the bridge.</summary>
@@ -348,21 +520,19 @@ public sealed class Exchange<T>
 
         public string Subject { get; } = subject;
 
-        /// <summary>Out of line, so that an unbridged send pays only for the null check.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
         public void Publish(T message) => Transport.Publish(Subject, message);
 
         public void Dispose()
         {
             lock (exchange._gate)
             {
-                if (!ReferenceEquals(exchange._transport, this))
+                if (!ReferenceEquals(exchange._snapshot.Bridge, this))
                 {
                     return;
                 }
 
                 // Publish no more before receiving no more, the mirror of bridging.
-                exchange._transport = null;
+                exchange.Publish(new Snapshot(exchange._snapshot.All, null));
             }
 
             inbound.Dispose();

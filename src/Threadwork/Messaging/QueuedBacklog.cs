@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Threadwork.Queues;
 
@@ -9,19 +9,20 @@ namespace Threadwork.Messaging;
 /// thread-pool work item at a time hands the messages to the subscriber, in order.
 /// </summary>
 /// <remarks>
-/// <para>Senders and the drain share nothing that either writes on every message, so that a sender on one
-/// core and the drain on another do not pass cache lines back and forth: the messages go through a
-/// lock-free <see cref="ConcurrentQueue{T}"/>; senders count what they add on cache lines of their own,
-/// the drain counts what it takes (once per batch) on its own, and the backlog is the difference.
-/// <see cref="_draining"/> is written only when the drain starts or runs dry.</para>
-/// <para>The bound: with one sender the backlog never exceeds the capacity; senders racing each other
-/// may each pass the check before the others' adds show, so with k concurrent senders it can reach
-/// capacity + k - 1. Every message is either delivered or counted as dropped, whatever the race.</para>
+/// <para>The backlog is a ring with one writer and one reader. Senders add under the exchange's send gate,
+/// taken once per send for all of its queued subscribers, so an add is a slot write and a release write
+/// of the count, with no atomic operation per message. The drain takes up to <see cref="BatchSize"/>
+/// messages at a time under <see cref="_takeGate"/>, which a sender takes only to evict the oldest
+/// message of a full backlog or to grow the ring; so in the common case the drain's lock is its own.
+/// The sender's count and the drain's count live on cache lines of their own, and the backlog is their
+/// difference. <see cref="_draining"/> is written only when the drain starts or runs dry.</para>
+/// <para>The bound is exact: sends are serialised by the gate, so the backlog never holds more than the
+/// capacity (at most 2^30), and every message is either delivered or counted as dropped.</para>
 /// </remarks>
 /// <typeparam name="T">The type of the messages.</typeparam>
 internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 {
-    /// <summary>Messages the drain takes out of the queue before it delivers them and publishes its count.</summary>
+    /// <summary>Messages the drain takes out of the ring at once, under its lock, before it delivers them.</summary>
     private const int BatchSize = 32;
 
     /// <summary>Messages one drain run delivers before it re-queues itself, so that many busy subscribers share the pool's threads fairly.</summary>
@@ -34,11 +35,23 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// </summary>
     private const int LingerSpins = 10;
 
-    /// <summary>The waiting messages, oldest first.</summary>
-    private readonly ConcurrentQueue<T> _messages = new();
+    /// <summary>The ring's first length (if the capacity is not smaller); it doubles as the backlog grows.</summary>
+    private const int InitialLength = 32;
 
-    /// <summary>Who receives the messages, and where failures go.</summary>
+    /// <summary>The largest ring, and so the largest capacity honoured.</summary>
+    private const int LargestLength = 1 << 30;
+
+    /// <summary>Where failures go.</summary>
     private readonly Attachment<T> _owner;
+
+    /// <summary>Hands one message to the subscriber.</summary>
+    private readonly Action<T> _receive;
+
+    /// <summary>The exchange's send gate: held by every add, and by <see cref="Close"/>.</summary>
+    private readonly SendGate _sendGate;
+
+    /// <summary>Guards the drain's take against a sender's eviction or growth: writes of <see cref="_taken"/>, replacing <see cref="_ring"/>.</summary>
+    private readonly Lock _takeGate = new();
 
     /// <summary>Most messages waiting at once.</summary>
     private readonly int _capacity;
@@ -49,13 +62,21 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Completed by the drain once closed and empty.</summary>
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Messages taken out of the queue by the running drain; only the drain touches it, and only one drain runs at a time.</summary>
+    /// <summary>Messages taken out of the ring by the running drain; only the drain touches it, and only one drain runs at a time.</summary>
     private readonly T[] _batch;
 
-    /// <summary>What senders count: added, evicted, dropped.</summary>
-    private SenderCounts _senders;
+    /// <summary>
+    /// The waiting messages: message n is at n modulo the length, a power of two. Slots from
+    /// <see cref="_taken"/> up to <see cref="SenderCounts.Added"/> hold the backlog. Written by the sender
+    /// (its slots, past the backlog); read by the drain under <see cref="_takeGate"/>; replaced by a larger
+    /// copy by the sender under both gates.
+    /// </summary>
+    private T[] _ring;
 
-    /// <summary>Messages the drain has taken; written only by the drain, once per batch, on a cache line of its own.</summary>
+    /// <summary>What the sender counts: added, dropped.</summary>
+    private SenderCounts _sent;
+
+    /// <summary>Messages taken by the drain or evicted by a sender: where the backlog starts. Written under <see cref="_takeGate"/>; read by senders without it.</summary>
     private PaddedCount _taken;
 
     /// <summary>
@@ -64,25 +85,42 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// </summary>
     private int _draining;
 
-    /// <summary>Set once by <see cref="Close"/>; later adds are refused.</summary>
+    /// <summary>Set once by <see cref="Close"/>, under the send gate; later adds are refused.</summary>
     private volatile bool _closed;
 
-    public QueuedBacklog(Attachment<T> owner, QueuedDelivery settings)
+    public QueuedBacklog(Attachment<T> owner, Action<T> receive, SendGate sendGate, QueuedDelivery settings)
     {
         _owner = owner;
-        _capacity = settings.Capacity;
+        _receive = receive;
+        _sendGate = sendGate;
+        _capacity = Math.Min(settings.Capacity, LargestLength);
         _overflow = settings.Overflow;
+        _ring = new T[Math.Min(InitialLength, (int)BitOperations.RoundUpToPowerOf2((uint)_capacity))];
         _batch = new T[Math.Min(BatchSize, _capacity)];
     }
 
     /// <summary>Messages waiting (not counting the batch the drain is delivering).</summary>
-    public int Count => (int)Math.Max(0, Volatile.Read(ref _senders.Added) - Volatile.Read(ref _senders.Evicted) - Volatile.Read(ref _taken.Value));
+    public int Count
+    {
+        get
+        {
+            // The start first: both only grow, so the difference read this way is never negative. It can
+            // exceed the capacity by the evictions made between the two reads, never the backlog itself.
+            var taken = Volatile.Read(ref _taken.Value);
+            return (int)Math.Min(Volatile.Read(ref _sent.Added) - taken, _capacity);
+        }
+    }
 
-    public long Dropped => Volatile.Read(ref _senders.Dropped);
+    public long Dropped => Volatile.Read(ref _sent.Dropped);
 
     public Task Completion => _completion.Task;
 
-    /// <summary>Adds a message, dropping one if full; queues the drain if none is queued or running. Never waits for the subscriber.</summary>
+    private bool IsEmpty => Volatile.Read(ref _sent.Added) == Volatile.Read(ref _taken.Value);
+
+    /// <summary>
+    /// Adds a message, dropping one if full. Called under the exchange's send gate, so by one sender at a
+    /// time; never waits for the subscriber. The caller wakes the drain afterwards (<see cref="WakeIfIdle"/>).
+    /// </summary>
     public void Add(T message)
     {
         if (_closed)
@@ -90,27 +128,26 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
             return;
         }
 
-        if (Volatile.Read(ref _senders.Added) - Volatile.Read(ref _senders.Evicted) - Volatile.Read(ref _taken.Value) >= _capacity)
+        var added = _sent.Added;
+        var ring = _ring;
+        if (added - _sent.TakenSeen >= Math.Min(_capacity, ring.Length))
         {
-            if (_overflow == BacklogOverflow.DropNewest)
+            ring = MakeRoom(added);
+            if (ring is null)
             {
-                Interlocked.Increment(ref _senders.Dropped);
                 return;
-            }
-
-            // If the drain took everything meanwhile, there is room anyway and nothing is dropped.
-            if (_messages.TryDequeue(out _))
-            {
-                Interlocked.Increment(ref _senders.Evicted);
-                Interlocked.Increment(ref _senders.Dropped);
             }
         }
 
-        _messages.Enqueue(message);
+        ring[(int)(added & (ring.Length - 1))] = message;
 
-        // Also a full fence between publishing the message and reading the flag, matching the drain's
-        // between clearing the flag and looking at the queue: one of the two always sees the other.
-        Interlocked.Increment(ref _senders.Added);
+        // Publishes the slot with the count; the fence that pairs with the drain's comes from the caller.
+        Volatile.Write(ref _sent.Added, added + 1);
+    }
+
+    /// <summary>Queues the drain if none is queued or running. Called after a full fence that follows the add.</summary>
+    public void WakeIfIdle()
+    {
         if (Volatile.Read(ref _draining) == 0 && Interlocked.Exchange(ref _draining, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -120,7 +157,11 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Refuses later messages; those already waiting are still delivered, then <see cref="Completion"/> completes.</summary>
     public void Close()
     {
+        // Under the send gate, so that an add either finished before (and its message will be delivered)
+        // or sees the close (and refuses): no message is delivered after completion.
+        _sendGate.Enter();
         _closed = true;
+        _sendGate.Exit();
 
         // With no drain queued or running, queue one to complete; a running one sees the close when it runs dry.
         if (Interlocked.Exchange(ref _draining, 1) == 0)
@@ -136,18 +177,14 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         var delivered = 0;
         while (true)
         {
-            var taken = 0;
-            while (taken < _batch.Length && _messages.TryDequeue(out var message))
-            {
-                _batch[taken++] = message;
-            }
-
+            // Read before looking: if the close was seen, every add made before it is seen by the look.
+            var closed = _closed;
+            var taken = Take();
             if (taken == 0)
             {
-                if (_closed)
+                if (closed)
                 {
-                    // _draining stays 1, so a send that passed the closed check just before the close
-                    // queues no drain: its message is refused, never delivered after completion.
+                    // _draining stays 1, so no later wake queues a drain after completion.
                     _completion.TrySetResult();
                     return;
                 }
@@ -159,9 +196,9 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 
                 Interlocked.Exchange(ref _draining, 0);
 
-                // An add (or the close) between the empty queue and the line above saw the flag still set
+                // An add (or the close) between the empty look and the line above saw the flag still set
                 // and queued nothing: take the flag back, unless one of them has already queued a drain.
-                if ((_messages.IsEmpty && !_closed) || Interlocked.Exchange(ref _draining, 1) != 0)
+                if ((IsEmpty && !_closed) || Interlocked.Exchange(ref _draining, 1) != 0)
                 {
                     return;
                 }
@@ -169,7 +206,6 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                 continue;
             }
 
-            Volatile.Write(ref _taken.Value, _taken.Value + taken);
             var next = 0;
             while (true)
             {
@@ -198,6 +234,105 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Moves up to a batch of messages from the ring to <see cref="_batch"/>; how many.</summary>
+    private int Take()
+    {
+        lock (_takeGate)
+        {
+            var taken = _taken.Value;
+            var waiting = Volatile.Read(ref _sent.Added) - taken;
+            if (waiting == 0)
+            {
+                return 0;
+            }
+
+            var count = (int)Math.Min(waiting, _batch.Length);
+            var ring = _ring;
+            var mask = ring.Length - 1;
+            for (var i = 0; i < count; i++)
+            {
+                var slot = (int)((taken + i) & mask);
+                _batch[i] = ring[slot];
+                if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+                {
+                    ring[slot] = default!;
+                }
+            }
+
+            // Released only now: a sender reuses these slots once it sees the new start.
+            Volatile.Write(ref _taken.Value, taken + count);
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// The slow path of an add, when the backlog or the ring looked full by the drain's count last seen:
+    /// reads the count again; drops by the policy if the backlog is full; grows the ring if it is. Under
+    /// the send gate. Returns the ring to write to, or null if the message is dropped.
+    /// </summary>
+    private T[]? MakeRoom(long added)
+    {
+        // Read without the take gate, the start may be stale, but only ever too small: the backlog then
+        // looks fuller than it is, and eviction and growth look again under the gate.
+        var taken = _sent.TakenSeen = Volatile.Read(ref _taken.Value);
+        if (added - taken >= _capacity)
+        {
+            if (_overflow == BacklogOverflow.DropNewest)
+            {
+                Volatile.Write(ref _sent.Dropped, _sent.Dropped + 1);
+                return null;
+            }
+
+            taken = _sent.TakenSeen = EvictOldest(added);
+        }
+
+        var ring = _ring;
+        return added - taken >= ring.Length ? Grow(added) : ring;
+    }
+
+    /// <summary>Drops the oldest waiting message of a full backlog; under the send gate. Returns the start of the backlog.</summary>
+    private long EvictOldest(long added)
+    {
+        lock (_takeGate)
+        {
+            // The drain may have taken messages since the look without the gate: then there is room.
+            var taken = _taken.Value;
+            if (added - taken >= _capacity)
+            {
+                var ring = _ring;
+                ring[(int)(taken & (ring.Length - 1))] = default!;
+                Volatile.Write(ref _taken.Value, ++taken);
+                Volatile.Write(ref _sent.Dropped, _sent.Dropped + 1);
+            }
+
+            return taken;
+        }
+    }
+
+    /// <summary>Replaces a full ring by one twice as long, holding the same messages; under the send gate. Returns the ring to write to.</summary>
+    private T[] Grow(long added)
+    {
+        lock (_takeGate)
+        {
+            var ring = _ring;
+            var taken = _taken.Value;
+            if (added - taken < ring.Length)
+            {
+                return ring;
+            }
+
+            // Full and below the capacity, so shorter than the capacity: twice the length is at most LargestLength.
+            var larger = new T[ring.Length * 2];
+            for (var n = taken; n < added; n++)
+            {
+                larger[(int)(n & (larger.Length - 1))] = ring[(int)(n & (ring.Length - 1))];
+            }
+
+            _ring = larger;
+            return larger;
+        }
+    }
+
     /// <summary>Spins a little for the next message; true if one came.</summary>
     private bool LingerForMore()
     {
@@ -205,7 +340,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         for (var i = 0; i < LingerSpins; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
-            if (!_messages.IsEmpty || _closed)
+            if (!IsEmpty || _closed)
             {
                 return true;
             }
@@ -225,7 +360,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         for (var i = next; i < taken; i++)
         {
             next = i;
-            _owner.Receive(_batch[i]);
+            _receive(_batch[i]);
             _batch[i] = default!;
         }
     }

@@ -15,7 +15,7 @@ namespace Threadwork.Messaging;
 public sealed class QueuedDelivery
 {
     /// <summary>Creates the settings of a queued subscription.</summary>
-    /// <param name="capacity">Most messages waiting for the subscriber at once; at least 1. (Threads that send at the same instant may each add one before seeing the others': with k of them the backlog can briefly hold capacity + k - 1.)</param>
+    /// <param name="capacity">Most messages waiting for the subscriber at once, whatever the number of threads sending; at least 1 (and at most 2^30 are kept: a larger capacity counts as 2^30).</param>
     /// <param name="overflow">What happens to a message that arrives while <paramref name="capacity"/> are waiting.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="capacity"/> is less than 1, or <paramref name="overflow"/> is not a defined policy.</exception>
     public QueuedDelivery(int capacity, BacklogOverflow overflow = BacklogOverflow.DropOldest)

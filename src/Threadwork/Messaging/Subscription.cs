@@ -6,9 +6,10 @@ namespace Threadwork.Messaging;
 /// </summary>
 /// <remarks>
 /// After <see cref="Dispose"/> returns, a send that starts later never reaches the subscriber. A send
-/// already under way on another thread may still deliver one message to a synchronous subscriber if it
-/// had passed it before the detach. A queued subscriber still receives the messages already in its
-/// backlog; <see cref="Completion"/> says when the last of them has been handled.
+/// already under way on another thread may still deliver one message to a synchronous subscriber; one
+/// under way on the same thread (the subscriber, or an earlier one, detached it during the send) does
+/// not. A queued subscriber still receives the messages already in its backlog; <see cref="Completion"/>
+/// says when the last of them has been handled.
 /// </remarks>
 /// <example>
 /// <code>

@@ -211,6 +211,114 @@ public class ExchangeTests
     }
 
     [Fact]
+    public void Throwing_subscribers_among_100_let_every_other_one_receive_in_order_and_each_throw_is_one_fault()
+    {
+        const int Subscribers = 100, Messages = 20;
+        var faults = new ConcurrentQueue<SubscriberFault>();
+        var exchange = new Exchange<int>("hundred", faults.Enqueue);
+        var recorders = new Recorder<int>[Subscribers];
+        for (var s = 0; s < Subscribers; s++)
+        {
+            // Every tenth subscriber from the 5th throws on every message, and the 50th on even ones only:
+            // one send resumes past up to eleven of them, and never twice after one.
+            var throwsOn = s % 10 == 4 ? (Func<int, bool>)(_ => true) : s == 50 ? m => m % 2 == 0 : _ => false;
+            var name = $"s{s}";
+            recorders[s] = new Recorder<int>(name, message =>
+            {
+                if (throwsOn(message))
+                {
+                    throw new InvalidOperationException($"{name} refuses {message}");
+                }
+            });
+            exchange.Attach(recorders[s]);
+        }
+
+        for (var m = 0; m < Messages; m++)
+        {
+            exchange.Send(m);
+        }
+
+        Assert.All(recorders, r => Assert.Equal(Enumerable.Range(0, Messages), r.Received));
+        var expected = new List<string>();
+        for (var m = 0; m < Messages; m++)
+        {
+            for (var s = 0; s < Subscribers; s++)
+            {
+                if (s % 10 == 4 || (s == 50 && m % 2 == 0))
+                {
+                    expected.Add($"s{s} refuses {m}");
+                }
+            }
+        }
+
+        Assert.Equal(expected, faults.Select(f => f.Error.Message));
+        Assert.All(faults, f => Assert.Equal($"{f.Subscriber} refuses {f.Message}", f.Error.Message));
+    }
+
+    [Fact]
+    public void A_lone_subscriber_that_throws_is_reported_once_per_throw_and_keeps_receiving()
+    {
+        var faults = new ConcurrentQueue<SubscriberFault>();
+        var exchange = new Exchange<int>("lone", faults.Enqueue);
+        var got = new List<int>();
+        var subscription = exchange.Attach(message =>
+        {
+            got.Add(message);
+            if (message % 3 == 0)
+            {
+                throw new FormatException($"no {message}");
+            }
+        });
+
+        for (var m = 1; m <= 9; m++)
+        {
+            exchange.Send(m);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 9), got);
+        Assert.Equal(["no 3", "no 6", "no 9"], faults.Select(f => f.Error.Message));
+        Assert.Equal(3, subscription.Failures);
+    }
+
+    [Fact]
+    public void A_synchronous_subscriber_detaching_a_queued_one_during_a_send_keeps_that_message_from_it()
+    {
+        var exchange = new Exchange<string>();
+        var queuedGot = new ConcurrentQueue<string>();
+        Subscription? queued = null;
+        exchange.Attach(message =>
+        {
+            if (message == "detach")
+            {
+                queued!.Dispose();
+            }
+        });
+        queued = exchange.Attach(queuedGot.Enqueue, new QueuedDelivery(10));
+
+        exchange.Send("before");
+        exchange.Send("detach");
+
+        Assert.True(queued.Completion.Wait(Wait.Bound), "the detached queued subscriber never completed");
+        Assert.Equal(["before"], queuedGot);
+    }
+
+    [Fact]
+    public void Without_a_hook_a_synchronous_failure_is_thrown_only_after_the_queued_subscribers_got_the_message()
+    {
+        var exchange = new Exchange<int>("mixed");
+        var queuedGot = new ConcurrentQueue<int>();
+        exchange.Attach(_ => throw new FormatException("sync broke"));
+        var queued = exchange.Attach(queuedGot.Enqueue, new QueuedDelivery(10));
+
+        var error = Assert.Throws<AggregateException>(() => exchange.Send(7));
+        queued.Dispose();
+
+        Assert.Equal("sync broke", Assert.Single(error.InnerExceptions).Message);
+        Assert.True(queued.Completion.Wait(Wait.Bound), "the queued subscriber never completed");
+        Assert.Equal([7], queuedGot);
+    }
+
+    [Fact]
     public void Without_a_hook_send_throws_every_failure_after_every_other_subscriber_got_the_message()
     {
         var exchange = new Exchange<int>("numbers");

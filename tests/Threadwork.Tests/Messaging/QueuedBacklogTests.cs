@@ -266,6 +266,47 @@ public class QueuedBacklogTests
         Assert.Equal(0, subscription.Backlog);
     }
 
+    [Theory]
+    [InlineData(BacklogOverflow.DropOldest)]
+    [InlineData(BacklogOverflow.DropNewest)]
+    public async Task Concurrent_senders_never_push_a_blocked_backlog_past_its_capacity(BacklogOverflow overflow)
+    {
+        const int Senders = 2, PerSender = 5_000, Capacity = 16;
+        var exchange = new Exchange<int>();
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var got = new ConcurrentQueue<int>();
+        var subscription = exchange.Attach(
+            message =>
+            {
+                got.Enqueue(message);
+                if (message == -1)
+                {
+                    started.Set();
+                    release.Wait(Wait.Bound);
+                }
+            },
+            new QueuedDelivery(Capacity, overflow));
+        exchange.Send(-1);
+        Assert.True(started.Wait(Wait.Bound), "the subscriber never got the first message");
+
+        await Task.WhenAll(Enumerable.Range(0, Senders).Select(p => Task.Run(() =>
+        {
+            for (var i = p * PerSender; i < (p + 1) * PerSender; i++)
+            {
+                exchange.Send(i);
+            }
+        }))).WaitAsync(Wait.Bound);
+
+        // Exactly the capacity kept, every other message counted as dropped: no sender slipped one past the bound.
+        Assert.Equal(Capacity, subscription.Backlog);
+        Assert.Equal((Senders * PerSender) - Capacity, subscription.Dropped);
+        release.Set();
+        subscription.Dispose();
+        await subscription.Completion.WaitAsync(Wait.Bound);
+        Assert.Equal(1 + Capacity, got.Count);
+    }
+
     [Fact]
     public async Task A_send_racing_the_detach_is_delivered_before_completion_or_not_at_all()
     {
