@@ -46,7 +46,8 @@ public class EchoServeTests
 
         client.Shutdown(SocketShutdown.Send);
         Assert.Equal(sent.ToArray(), EchoSockets.ReadToEnd(client));
-        Assert.Equal(0, server.Terminate().ExitCode);
+        var (exitCode, lines, stderr) = server.Terminate();
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{string.Join('\n', lines)}\n{stderr}");
     }
 
     [Theory]
