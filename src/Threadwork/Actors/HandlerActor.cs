@@ -5,7 +5,7 @@ namespace Threadwork.Actors;
 /// <summary>
 /// An actor whose handler runs on the shared .NET thread pool: messages are handled one at a time, in
 /// the order each sender sent them, at most <see cref="ActorOptions.MessagesPerTurn"/> per turn before
-/// the thread goes to another actor. An idle actor holds no thread, so a million of them cost memory only.
+/// the thread goes to another actor (if any other work waits for the pool). An idle actor holds no thread, so a million of them cost memory only.
 /// Created with <see cref="Actor.Start{TMessage}(Func{Action{TMessage}}, string?, ActorOptions?)"/>.
 /// </summary>
 /// <remarks>
@@ -217,6 +217,13 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
 
             if (budget == 0)
             {
+                if (!TurnHandOff.OtherWorkWaits)
+                {
+                    // Nothing else waits for a pool thread: yielding would only cost a dispatch and a wake-up.
+                    budget = _options.MessagesPerTurn;
+                    continue;
+                }
+
                 // Still scheduled: yield the thread and come back behind the other actors.
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;

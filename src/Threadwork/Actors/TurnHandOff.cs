@@ -9,7 +9,8 @@ namespace Threadwork.Actors;
 /// <para>One slot per thread: a second turn started in the same turn goes to the pool as before. The
 /// slot is given to the pool as soon as the running actor takes another message (the work would otherwise
 /// wait for the rest of the turn), before any blocking wait of the library (a full mailbox, Join, Ask), and
-/// after <see cref="MaxHandOffs"/> turns in a row, so the chain yields the thread like any work item.</para>
+/// after <see cref="MaxHandOffs"/> turns in a row if other work waits for the pool, so the chain yields
+/// the thread like any work item.</para>
 /// <para>A handed-off turn is not stealable while the sending handler runs: a handler must not block on
 /// work of an actor it has just sent to (the library's own waits release the slot first).</para>
 /// </remarks>
@@ -29,6 +30,12 @@ internal static class TurnHandOff
     /// <summary>True while <see cref="Run"/> is on this thread's stack (so it will run or release the slot).</summary>
     [ThreadStatic]
     private static bool t_running;
+
+    /// <summary>
+    /// Whether any work item waits on the thread pool's queues: only then is there someone to yield a
+    /// thread to. Sums the pool's queues, so it is asked once per turn budget or chain, not per message.
+    /// </summary>
+    internal static bool OtherWorkWaits => ThreadPool.PendingWorkItemCount > 0;
 
     /// <summary>Whether something is waiting in this thread's slot.</summary>
     internal static bool HasPending => t_next is not null;
@@ -59,10 +66,15 @@ internal static class TurnHandOff
                 }
 
                 t_next = null;
-                if (handOffs == MaxHandOffs)
+                if (handOffs >= MaxHandOffs)
                 {
-                    ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
-                    return;
+                    if (OtherWorkWaits)
+                    {
+                        ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+                        return;
+                    }
+
+                    handOffs = 0;
                 }
 
                 work = next;
