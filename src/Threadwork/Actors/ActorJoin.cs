@@ -5,6 +5,8 @@ internal static class ActorJoin
 {
     public static bool Wait(Task completion, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // A handler joining an actor it has just sent to must not hold that actor's turn back.
+        TurnHandOff.Release();
         try
         {
             if (!completion.Wait(timeout, cancellationToken))

@@ -11,7 +11,8 @@ public sealed class ActorOptions
 
     /// <summary>
     /// For handler actors: most messages handled in one turn on a shared thread before the actor yields
-    /// the thread to other actors (fairness); at least 1.
+    /// the thread to other actors (fairness); at least 1. With no other work waiting for the thread pool
+    /// at that point, the turn goes on with a fresh budget.
     /// </summary>
     public int MessagesPerTurn { get; init; } = 64;
 

@@ -5,7 +5,7 @@ namespace Threadwork.Actors;
 /// <summary>
 /// An actor whose handler runs on the shared .NET thread pool: messages are handled one at a time, in
 /// the order each sender sent them, at most <see cref="ActorOptions.MessagesPerTurn"/> per turn before
-/// the thread goes to another actor. An idle actor holds no thread, so a million of them cost memory only.
+/// the thread goes to another actor (if any other work waits for the pool). An idle actor holds no thread, so a million of them cost memory only.
 /// Created with <see cref="Actor.Start{TMessage}(Func{Action{TMessage}}, string?, ActorOptions?)"/>.
 /// </summary>
 /// <remarks>
@@ -13,11 +13,15 @@ namespace Threadwork.Actors;
 /// <see cref="Completion"/> completes. Stop stops now: the message being handled finishes, queued
 /// ones become dead letters. A message sent while the actor closes is either handled or a dead letter,
 /// never lost.</para>
+/// <para>A send from one handler to an idle actor runs that actor's turn on the same pool thread right
+/// after the sender's current message, unless the sender goes on to another message: a pair of actors
+/// talking to each other then stays on one core. So a handler must not block waiting on work of an actor
+/// it has just sent to; the library's own waits (a full mailbox, Join, Ask) first give that turn to the pool.</para>
 /// <para>A handler that throws is dealt with by <see cref="ActorOptions.Supervision"/>; a stop by
 /// failure faults <see cref="Completion"/> with the exception, and <see cref="Join(CancellationToken)"/> re-throws it.</para>
 /// </remarks>
 /// <typeparam name="TMessage">The messages the actor accepts; a record hierarchy and a switch make tagged messages.</typeparam>
-public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
+public sealed class HandlerActor<TMessage> : IHandOffWork
 {
     private const int Open = 0;
     private const int Closing = 1;
@@ -84,8 +88,14 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     /// <param name="cancellationToken">Ends a wait for room with <see cref="OperationCanceledException"/>; the message is then not sent.</param>
     public void Send(TMessage message, CancellationToken cancellationToken = default)
     {
-        _room?.Wait(cancellationToken);
-        Post(message);
+        if (_room is not null && !_room.Wait(0, CancellationToken.None))
+        {
+            // About to block: a turn this thread holds back may be the one that makes room.
+            TurnHandOff.Release();
+            _room.Wait(cancellationToken);
+        }
+
+        Post(message, mayHandOff: true);
     }
 
     /// <summary>Queues a message if there is room now; never waits.</summary>
@@ -98,7 +108,7 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
             return false;
         }
 
-        Post(message);
+        Post(message, mayHandOff: true);
         return true;
     }
 
@@ -110,10 +120,11 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     {
         if (_room is null || _room.Wait(0, CancellationToken.None))
         {
-            Post(message);
+            Post(message, mayHandOff: true);
             return ValueTask.CompletedTask;
         }
 
+        TurnHandOff.Release();
         return WaitAndPostAsync(message, cancellationToken);
     }
 
@@ -129,16 +140,19 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     public Task<TReply> Ask<TReply>(Func<Reply<TReply>, TMessage> request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Reply<TReply>.AskAsync(
-            reply =>
-            {
-                var message = request(reply);
-                _room?.Wait(cancellationToken);
-                return Post(message);
-            },
-            Name,
-            timeout,
-            cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TReply>(cancellationToken);
+        }
+
+        // The asker may block on the task: nothing it waits for may stay held back on this thread,
+        // and the request itself goes to the pool, not to this thread's hand-off slot.
+        TurnHandOff.Release();
+        var reply = new Reply<TReply>(Name, timeout);
+        var message = request(reply);
+        return _room is null || _room.Wait(0, CancellationToken.None)
+            ? Dispatch(reply, message, cancellationToken)
+            : AskWhenThereIsRoomAsync(reply, message, cancellationToken);
     }
 
     /// <summary>Stops accepting messages; those already queued are still handled, then the actor completes.</summary>
@@ -177,8 +191,14 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     /// <returns><see langword="false"/> if the actor is still running.</returns>
     public bool Join(TimeSpan timeout, CancellationToken cancellationToken = default) => ActorJoin.Wait(Completion, timeout, cancellationToken);
 
-    /// <summary>One turn: handles up to <see cref="ActorOptions.MessagesPerTurn"/> messages on a pool thread.</summary>
-    void IThreadPoolWorkItem.Execute()
+    /// <summary>Runs on a pool thread: this actor's turn, then the turns it hands off.</summary>
+    void IThreadPoolWorkItem.Execute() => TurnHandOff.Run(this);
+
+    /// <summary>Sends made by the handler may hand the receiver's turn to this thread.</summary>
+    bool IHandOffWork.HandsOffSends => true;
+
+    /// <summary>One turn: handles up to <see cref="ActorOptions.MessagesPerTurn"/> messages.</summary>
+    void IHandOffWork.RunHandedOff()
     {
         if (Volatile.Read(ref _state) == Done)
         {
@@ -186,6 +206,7 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
         }
 
         var budget = _options.MessagesPerTurn;
+        var linkWait = default(SpinWait);
         while (true)
         {
             if (Volatile.Read(ref _state) == Stopping)
@@ -196,6 +217,13 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
 
             if (budget == 0)
             {
+                if (!TurnHandOff.OtherWorkWaits)
+                {
+                    // Nothing else waits for a pool thread: yielding would only cost a dispatch and a wake-up.
+                    budget = _options.MessagesPerTurn;
+                    continue;
+                }
+
                 // Still scheduled: yield the thread and come back behind the other actors.
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
@@ -203,21 +231,42 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
 
             if (!_mailbox.TryPop(out var message))
             {
+                if (!_mailbox.IsDrained)
+                {
+                    // A sender has swapped its node in but not linked it yet, and left it to this turn
+                    // (it saw the actor scheduled). Wait a little for the link, else come back later.
+                    if (!linkWait.NextSpinWillYield)
+                    {
+                        linkWait.SpinOnce(sleep1Threshold: -1);
+                        continue;
+                    }
+
+                    ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                    return;
+                }
+
                 if (Volatile.Read(ref _state) == Closing)
                 {
                     Finish(null);
                     return;
                 }
 
-                // Unschedule, then look again: a sender whose schedule failed while this turn ran has
-                // pushed before its failed exchange, which came before ours, so its message shows here.
+                // Unschedule, then look again. A sender reads _scheduled only after the exchange that
+                // moves the mailbox's head; if it read 1 (before our exchange), its push shows in
+                // IsDrained now, linked or not, and this turn goes on for it.
                 Interlocked.Exchange(ref _scheduled, 0);
-                if ((_mailbox.IsEmpty && Volatile.Read(ref _state) == Open) || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+                if ((_mailbox.IsDrained && Volatile.Read(ref _state) == Open) || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
                 {
                     return;
                 }
 
                 continue;
+            }
+
+            if (TurnHandOff.HasPending)
+            {
+                // Another message here: what the last one handed to this thread may run elsewhere meanwhile.
+                TurnHandOff.Release();
             }
 
             _room?.Release();
@@ -235,10 +284,11 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
                     return;
                 }
             }
+
         }
     }
 
-    private bool Post(TMessage message)
+    private bool Post(TMessage message, bool mayHandOff)
     {
         if (Volatile.Read(ref _state) != Open)
         {
@@ -248,27 +298,52 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
         }
 
         _mailbox.Push(message);
-        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+
+        // Read before trying to write: a busy actor (many senders, one receiver) stays scheduled, and
+        // its senders then share the flag's cache line instead of fighting for it. The push's exchange
+        // orders this read after it (see the turn's unschedule).
+        if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            // From a pool thread (one actor sending to another) the turn goes on that thread's local
-            // queue: it runs there next, without a cross-core hand-off, and idle threads may steal it.
-            // From any other thread it goes on the global queue.
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            // From a handler, the turn runs on this thread after the sender's (see TurnHandOff). From
+            // another pool thread it goes on that thread's local queue, where idle threads may steal it;
+            // from any other thread, on the global queue.
+            if (!mayHandOff || !TurnHandOff.TryHandOff(this))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            }
         }
         else if (Volatile.Read(ref _state) == Done)
         {
             // The actor finished between our state check and our push; its final drain may have run
-            // before the push was linked, so whatever is left is ours to hand to dead letters.
+            // before the push, so whatever is left is ours to hand to dead letters.
             DrainToDeadLetters();
         }
 
         return true;
     }
 
+    /// <summary>Arms the reply's timeout and cancellation, then queues the request (room already taken).</summary>
+    private Task<TReply> Dispatch<TReply>(Reply<TReply> reply, TMessage message, CancellationToken cancellationToken)
+    {
+        reply.Arm(cancellationToken);
+        if (!Post(message, mayHandOff: false))
+        {
+            reply.Refuse();
+        }
+
+        return reply.Task;
+    }
+
+    private async Task<TReply> AskWhenThereIsRoomAsync<TReply>(Reply<TReply> reply, TMessage message, CancellationToken cancellationToken)
+    {
+        await _room!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await Dispatch(reply, message, cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask WaitAndPostAsync(TMessage message, CancellationToken cancellationToken)
     {
         await _room!.WaitAsync(cancellationToken).ConfigureAwait(false);
-        Post(message);
+        Post(message, mayHandOff: false);
     }
 
     private void Schedule()
@@ -340,9 +415,19 @@ public sealed class HandlerActor<TMessage> : IThreadPoolWorkItem
     {
         lock (_mailbox)
         {
-            while (_mailbox.TryPop(out var message))
+            // Until drained, not just until empty: a sender between its exchange and its link may have
+            // seen the actor still scheduled and counts on this drain (or its own) to find its message.
+            var linkWait = default(SpinWait);
+            while (!_mailbox.IsDrained)
             {
-                _options.DeadLetters.Post(Name, message);
+                if (_mailbox.TryPop(out var message))
+                {
+                    _options.DeadLetters.Post(Name, message);
+                }
+                else
+                {
+                    linkWait.SpinOnce();
+                }
             }
         }
     }

@@ -26,6 +26,9 @@ public sealed class LoopActor<TMessage>
     /// <summary>Where messages no one will receive go.</summary>
     private readonly DeadLetters _deadLetters;
 
+    /// <summary>Whether the mailbox is bounded, so a send may block.</summary>
+    private readonly bool _bounded;
+
     /// <summary>1 once Stop was called: Receive hands no more messages to the loop.</summary>
     private int _stopping;
 
@@ -33,6 +36,7 @@ public sealed class LoopActor<TMessage>
     {
         Name = name;
         _deadLetters = options.DeadLetters;
+        _bounded = options.MailboxCapacity is not null;
         _queue = options.MailboxCapacity is { } capacity ? new WorkQueue<TMessage>(capacity, name) : new WorkQueue<TMessage>(name);
         var inbox = new ActorInbox<TMessage>(this);
         _worker = new Worker(name, _ =>
@@ -103,7 +107,28 @@ public sealed class LoopActor<TMessage>
     public Task<TReply> Ask<TReply>(Func<Reply<TReply>, TMessage> request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Reply<TReply>.AskAsync(reply => Post(request(reply), cancellationToken), Name, timeout, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TReply>(cancellationToken);
+        }
+
+        TurnHandOff.Release();
+        var reply = new Reply<TReply>(Name, timeout);
+        var message = request(reply);
+        reply.Arm(cancellationToken);
+        try
+        {
+            if (!Post(message, cancellationToken))
+            {
+                reply.Refuse();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled while waiting for room: the registration armed above has already given the ask up.
+        }
+
+        return reply.Task;
     }
 
     /// <summary>Stops accepting messages; the loop still receives those queued, then Receive returns false.</summary>
@@ -147,6 +172,12 @@ public sealed class LoopActor<TMessage>
     /// <summary>Queues a message; false if it went to dead letters.</summary>
     internal bool Post(TMessage message, CancellationToken cancellationToken)
     {
+        if (_bounded)
+        {
+            // The put may block: a turn this thread holds back (see TurnHandOff) may be what the loop waits for.
+            TurnHandOff.Release();
+        }
+
         try
         {
             _queue.Put(message, cancellationToken);

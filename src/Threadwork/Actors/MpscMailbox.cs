@@ -7,8 +7,9 @@ namespace Threadwork.Actors;
 /// </summary>
 /// <remarks>
 /// Per-producer order holds: each push is linked after the node its exchange returned. Between a
-/// producer's exchange and its link store the consumer sees the queue end early; the producer then
-/// schedules the actor (after the link), so the message is never stranded.
+/// producer's exchange and its link store <see cref="TryPop"/> sees the queue end early, but
+/// <see cref="IsDrained"/> already sees the push (the head moved at the exchange), so a consumer that
+/// checks it before giving up the queue never strands a message.
 /// </remarks>
 /// <typeparam name="T">The message type.</typeparam>
 internal sealed class MpscMailbox<T>
@@ -27,6 +28,12 @@ internal sealed class MpscMailbox<T>
     /// <summary>Whether no message is linked after the consumer's stub (a push in progress may not show yet).</summary>
     public bool IsEmpty => Volatile.Read(ref _tail.Next) is null;
 
+    /// <summary>
+    /// Whether no push has even begun since the last pop: unlike <see cref="IsEmpty"/>, a push whose
+    /// exchange is done but whose link is not yet visible counts. Consumer only.
+    /// </summary>
+    public bool IsDrained => Volatile.Read(ref _head) == _tail;
+
     /// <summary>Adds a message; safe from any number of threads.</summary>
     public void Push(T message)
     {
@@ -38,7 +45,8 @@ internal sealed class MpscMailbox<T>
     /// <summary>Takes the oldest message; the caller must be the only consumer at this moment.</summary>
     public bool TryPop(out T message)
     {
-        var next = Volatile.Read(ref _tail.Next);
+        var tail = _tail;
+        var next = Volatile.Read(ref tail.Next);
         if (next is null)
         {
             message = default!;
@@ -48,6 +56,10 @@ internal sealed class MpscMailbox<T>
         message = next.Value;
         next.Value = default!;
         _tail = next;
+
+        // Unlink the dead stub (its producer wrote its link long ago, and no one else writes it): a stub
+        // that lived through a GC would otherwise keep every later node alive, and promoted, in turn.
+        tail.Next = null;
         return true;
     }
 

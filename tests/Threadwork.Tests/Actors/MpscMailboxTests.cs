@@ -20,6 +20,21 @@ public sealed class MpscMailboxTests
     }
 
     [Fact]
+    public void Is_drained_only_once_every_pushed_message_is_popped()
+    {
+        var mailbox = new MpscMailbox<int>();
+        Assert.True(mailbox.IsDrained);
+        mailbox.Push(1);
+        mailbox.Push(2);
+        Assert.False(mailbox.IsDrained);
+        Assert.True(mailbox.TryPop(out _));
+        Assert.False(mailbox.IsDrained);
+        Assert.True(mailbox.TryPop(out _));
+        Assert.True(mailbox.IsDrained);
+        Assert.False(mailbox.TryPop(out _));
+    }
+
+    [Fact]
     public void Concurrent_producers_lose_nothing_and_keep_their_own_order()
     {
         const int Producers = 4;
