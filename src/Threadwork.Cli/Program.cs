@@ -17,6 +17,7 @@ using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
+using Threadwork.Cli.Work;
 
 var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipes (chapter 12), done properly in .NET")
 {
@@ -37,6 +38,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     PubSubCommand.Create(),
     ActorsCommand.Create(),
     DaemonCommand.Create(),
+    WorkCommand.Create(),
 };
 
 var parse = root.Parse(args);
