@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace Threadwork.Nats.Tests;
 
-/// <summary>The <c>threadwork pubsub publish|subscribe</c> and <c>threadwork work</c> commands, as real processes, through a real server.</summary>
+/// <summary>The <c>threadwork pubsub publish|subscribe</c> and <c>threadwork work</c> commands as real processes: exchange, errors.</summary>
 public sealed class NatsCommandTests(NatsServer server) : IClassFixture<NatsServer>
 {
     [Fact]
@@ -26,37 +26,6 @@ public sealed class NatsCommandTests(NatsServer server) : IClassFixture<NatsServ
 
         Assert.Equal(0, await subscriber.WaitForExitAsync());
         Assert.Equal(["hello", "two words", "third", "fourth"], await subscriber.RestOfStdoutAsync());
-    }
-
-    [Fact]
-    public async Task A_consumer_killed_mid_stream_has_its_unacknowledged_item_consumed_by_another_and_nothing_is_lost()
-    {
-        var items = Enumerable.Range(1, 10).Select(i => $"job {i}").ToArray();
-        var put = await ThreadworkTool.RunAsync(["work", "put", "killed", .. items, "--nats", server.Url]);
-        Assert.True(put.ExitCode == 0, string.Join('\n', put.Stderr));
-
-        // Each item is printed, held for a while, then acknowledged; the third line means the first two are
-        // acknowledged and the third is held, unacknowledged, when the process dies.
-        var first = new List<string>();
-        using (var doomed = ThreadworkTool.Start("work", "consume", "killed", "--hold", "1s", "--ack-wait", "1s", "--nats", server.Url))
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                first.Add(await doomed.ReadLineAsync());
-            }
-
-            doomed.Kill();
-        }
-
-        Assert.Equal(items[..3], first);
-        var rest = await ThreadworkTool.RunAsync("work", "consume", "killed", "--count", "8", "--nats", server.Url);
-        Assert.True(rest.ExitCode == 0, string.Join('\n', rest.Stderr));
-
-        // The held item comes back (after the ack wait) with the seven never taken: each once, none lost.
-        Assert.Equal(items[2..].Order(), rest.Stdout.Order());
-        var join = await ThreadworkTool.RunAsync("work", "join", "killed", "--timeout", "10s", "--nats", server.Url);
-        Assert.Equal(0, join.ExitCode);
-        Assert.Equal(["'killed': every item put has been acknowledged"], join.Stdout);
     }
 
     [Fact]
