@@ -211,33 +211,46 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
             var timeout = _transport._link.CommandTimeout;
             try
             {
-                _subscription.DisposeAsync().AsTask().Wait(timeout);
+                if (!_subscription.DisposeAsync().AsTask().Wait(timeout))
+                {
+                    _transport.Fault(new TimeoutException($"Unsubscribing from '{_subject}' took longer than {timeout.TotalSeconds:0.#} s; no message is delivered from it any more."));
+                }
             }
             catch (AggregateException e)
             {
-                _transport.Fault(new InvalidOperationException($"Unsubscribing from '{_subject}' failed.", e.InnerException ?? e));
+                _transport.Fault(new InvalidOperationException($"Unsubscribing from '{_subject}' failed; no message is delivered from it any more.", e.InnerException ?? e));
             }
 
-            if (!ReferenceEquals(t_delivering, this))
+            // The loop ends once the client completes the subscription's channel; from inside a delivery it is this thread's to end.
+            if (!ReferenceEquals(t_delivering, this) && !_loop.Wait(timeout))
             {
-                _loop.Wait(timeout);
+                _transport.Fault(new TimeoutException($"The delivery from '{_subject}' was still running {timeout.TotalSeconds:0.#} s after unsubscribing."));
             }
         }
 
         private async Task RunAsync()
         {
             var messages = _subscription.Msgs;
-            while (await messages.WaitToReadAsync().ConfigureAwait(false))
+            try
             {
-                while (messages.TryRead(out var message))
+                while (await messages.WaitToReadAsync().ConfigureAwait(false))
                 {
-                    if (_disposed)
+                    while (messages.TryRead(out var message))
                     {
-                        return;
-                    }
+                        if (_disposed)
+                        {
+                            return;
+                        }
 
-                    Deliver(message);
+                        Deliver(message);
+                    }
                 }
+            }
+#pragma warning disable CA1031 // The client ended the subscription with an error: reported, never lost with the loop.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _transport.Fault(new InvalidOperationException($"The subscription to '{_subject}' ended with an error; nothing more is delivered from it.", e));
             }
         }
 

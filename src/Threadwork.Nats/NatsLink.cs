@@ -90,15 +90,15 @@ public sealed class NatsLink : IAsyncDisposable
             Volatile.Write(ref link._state, (int)NatsLinkState.Connected);
             return link;
         }
-        catch (Exception e) when (e is NatsException or TimeoutException or OperationCanceledException)
+        catch (Exception e)
         {
             await link.DisposeAsync().ConfigureAwait(false);
-            if (e is OperationCanceledException)
+            if (e is NatsException or TimeoutException)
             {
-                throw;
+                throw Describe(url, options.ConnectTimeout, e);
             }
 
-            throw Describe(url, options.ConnectTimeout, e);
+            throw;
         }
     }
 
