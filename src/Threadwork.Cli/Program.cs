@@ -17,6 +17,7 @@ using Threadwork.Cli.Robots;
 using Threadwork.Cli.Selection;
 using Threadwork.Cli.Ticker;
 using Threadwork.Cli.Tour;
+using Threadwork.Cli.Work;
 using Threadwork.Cli.WorkerMode;
 using Threadwork.Pools;
 
@@ -45,6 +46,7 @@ var root = new RootCommand("threadwork: the Python Cookbook's concurrency recipe
     PubSubCommand.Create(),
     ActorsCommand.Create(),
     DaemonCommand.Create(),
+    WorkCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -54,7 +54,7 @@ public class PubSubCommandTests
         var result = ThreadworkProcess.Run(["pubsub", .. arguments.Split(' ')]);
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("threadwork pubsub [options]", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("threadwork pubsub [command] [options]", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.Stdout);
     }
 
@@ -63,7 +63,7 @@ public class PubSubCommandTests
     {
         var help = ThreadworkProcess.Run("pubsub", "--help");
         Assert.True(help.ExitCode == 0, help.ToString());
-        Assert.Contains("threadwork pubsub [options]", help.Stdout, StringComparison.Ordinal);
+        Assert.Contains("threadwork pubsub [command] [options]", help.Stdout, StringComparison.Ordinal);
         Assert.Contains("pubsub", ThreadworkProcess.Run("--help").Stdout, StringComparison.Ordinal);
     }
 }

@@ -3,7 +3,7 @@ using Threadwork.Cli.CommandLine;
 
 namespace Threadwork.Cli.PubSub;
 
-/// <summary><c>threadwork pubsub</c>: recipe 12.11.</summary>
+/// <summary><c>threadwork pubsub</c>: recipe 12.11; <c>pubsub publish|subscribe</c> take an exchange across processes over NATS.</summary>
 internal static class PubSubCommand
 {
     public static Command Create()
@@ -13,6 +13,8 @@ internal static class PubSubCommand
         var command = new Command("pubsub", "Recipe 12.11: an exchange delivers to a snapshot of its subscribers; failures, patterns and queued delivery")
         {
             messages, backlog,
+            NatsPubSubCommands.Publish(),
+            NatsPubSubCommands.Subscribe(),
         };
         command.SetAction((parse, token) => Interrupts.RunAsync(
             cancel => PubSubDemo.RunAsync(parse.GetValue(messages), parse.GetValue(backlog), Console.Out, cancel), token));

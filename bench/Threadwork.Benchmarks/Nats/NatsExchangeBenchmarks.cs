@@ -1,0 +1,165 @@
+using BenchmarkDotNet.Attributes;
+using NATS.Client.Core;
+using NATS.Client.Serializers.Json;
+using Threadwork.Messaging;
+using Threadwork.Nats;
+
+namespace Threadwork.Benchmarks.Nats;
+
+/// <summary>
+/// Messages per second from one process connection to another through a local nats-server (started by the
+/// benchmark, core NATS): raw NATS.Net (<c>PublishAsync</c> on one connection, a <c>SubscribeCoreAsync</c>
+/// reader on another) against a Threadwork <see cref="Exchange{T}"/> bridged over
+/// <see cref="NatsExchangeTransport{T}"/> on each side (<c>Send</c> on one, an attached delegate on the other).
+/// One operation is one message sent and received; each invocation sends 10,000 and waits for the last.
+/// Payloads: <c>text</c>, a short string with NATS.Net's UTF-8 serializer on both sides; <c>json</c>, a small
+/// record with NATS.Net's System.Text.Json serializer (raw) and Threadwork's <see cref="JsonMessageSerializer{T}"/>.
+/// </summary>
+[MemoryDiagnoser]
+public class NatsExchangeBenchmarks
+{
+    private const int Messages = 10_000;
+    private const string RawSubject = "bench.raw";
+    private const string ExchangeSubject = "bench.exchange";
+
+    private LocalNatsServer _server = null!;
+    private NatsConnection _rawPublisher = null!;
+    private NatsConnection _rawSubscriber = null!;
+    private INatsSub<Tick> _rawTicks = null!;
+    private INatsSub<string> _rawTexts = null!;
+    private Task _rawReader = null!;
+    private NatsLink _publisherLink = null!;
+    private NatsLink _subscriberLink = null!;
+    private readonly List<IDisposable> _bridges = [];
+    private Exchange<Tick> _tickSender = null!;
+    private Exchange<string> _textSender = null!;
+
+    /// <summary>Messages received in the current invocation, and the signal that the last one came.</summary>
+    private int _received;
+    private TaskCompletionSource _allReceived = new();
+
+    public sealed record Tick(int Id, string Name);
+
+    [Params("text", "json")]
+    public string Payload { get; set; } = "text";
+
+    [GlobalSetup]
+    public async Task Setup()
+    {
+        _server = new LocalNatsServer();
+        var opts = NatsOpts.Default with { Url = _server.Url };
+        _rawPublisher = new NatsConnection(opts);
+        _rawSubscriber = new NatsConnection(opts);
+        await _rawPublisher.ConnectAsync();
+        await _rawSubscriber.ConnectAsync();
+        _rawTicks = await _rawSubscriber.SubscribeCoreAsync(RawSubject + ".json", serializer: NatsJsonSerializer<Tick>.Default);
+        _rawTexts = await _rawSubscriber.SubscribeCoreAsync<string>(RawSubject + ".text");
+        _rawReader = Task.WhenAll(ReadAll(_rawTicks), ReadAll(_rawTexts));
+        await _rawSubscriber.PingAsync();
+
+        _publisherLink = await NatsLink.ConnectAsync(new NatsLinkOptions { Server = _server.Url });
+        _subscriberLink = await NatsLink.ConnectAsync(new NatsLinkOptions { Server = _server.Url });
+        _tickSender = new Exchange<Tick>(ExchangeSubject + ".json");
+        _textSender = new Exchange<string>(ExchangeSubject + ".text");
+        var tickReceiver = new Exchange<Tick>(ExchangeSubject + ".json");
+        var textReceiver = new Exchange<string>(ExchangeSubject + ".text");
+        _bridges.Add(tickReceiver.Attach(_ => Count()));
+        _bridges.Add(textReceiver.Attach(_ => Count()));
+        _bridges.Add(tickReceiver.Bridge(new NatsExchangeTransport<Tick>(_subscriberLink)));
+        _bridges.Add(textReceiver.Bridge(new NatsExchangeTransport<string>(_subscriberLink, NatsDefaultSerializer<string>.Default)));
+        _bridges.Add(_tickSender.Bridge(new NatsExchangeTransport<Tick>(_publisherLink)));
+        _bridges.Add(_textSender.Bridge(new NatsExchangeTransport<string>(_publisherLink, NatsDefaultSerializer<string>.Default)));
+        await _subscriberLink.FlushAsync();
+    }
+
+    [GlobalCleanup]
+    public async Task Cleanup()
+    {
+        _bridges.ForEach(b => b.Dispose());
+        await _rawTicks.DisposeAsync();
+        await _rawTexts.DisposeAsync();
+        await _rawReader;
+        await _rawPublisher.DisposeAsync();
+        await _rawSubscriber.DisposeAsync();
+        await _publisherLink.DisposeAsync();
+        await _subscriberLink.DisposeAsync();
+        _server.Dispose();
+    }
+
+    private void Reset()
+    {
+        _received = 0;
+        _allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Messages, Description = "raw NATS.Net publish/subscribe")]
+    public async Task Raw()
+    {
+        Reset();
+        if (Payload == "json")
+        {
+            var tick = new Tick(1, "tick");
+            for (var i = 0; i < Messages; i++)
+            {
+                await _rawPublisher.PublishAsync(RawSubject + ".json", tick, serializer: NatsJsonSerializer<Tick>.Default);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < Messages; i++)
+            {
+                await _rawPublisher.PublishAsync(RawSubject + ".text", "tick");
+            }
+        }
+
+        await _allReceived.Task;
+    }
+
+    [Benchmark(OperationsPerInvoke = Messages, Description = "Exchange bridged over NATS")]
+    public async Task Exchange()
+    {
+        Reset();
+        if (Payload == "json")
+        {
+            var tick = new Tick(1, "tick");
+            for (var i = 0; i < Messages; i++)
+            {
+                _tickSender.Send(tick);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < Messages; i++)
+            {
+                _textSender.Send("tick");
+            }
+        }
+
+        await _allReceived.Task;
+    }
+
+    /// <summary>
+    /// The raw subscriber's loop, written as the transport's is (wait, then take all that is there), so that
+    /// both sides pay the same for reading the client's channel; <c>await foreach</c> over
+    /// <c>ReadAllAsync</c> costs the raw side more (see benchmarks.md).
+    /// </summary>
+    private async Task ReadAll<T>(INatsSub<T> subscription)
+    {
+        var messages = subscription.Msgs;
+        while (await messages.WaitToReadAsync())
+        {
+            while (messages.TryRead(out _))
+            {
+                Count();
+            }
+        }
+    }
+
+    private void Count()
+    {
+        if (Interlocked.Increment(ref _received) == Messages)
+        {
+            _allReceived.TrySetResult();
+        }
+    }
+}
