@@ -220,7 +220,7 @@ public sealed class ProcessPool : IDisposable
         ArgumentNullException.ThrowIfNull(arguments);
         var window = lookAhead ?? 2 * WorkerCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1, nameof(lookAhead));
-        return MapInOrder(job, arguments, window, cancellationToken);
+        return OrderedMap.Run(arguments, (argument, token) => Submit(job, argument, cancellationToken: token), window, cancellationToken);
     }
 
     /// <summary>Stops new submits, waits for the running jobs (and, unless cancelled, the queued ones), then ends every worker.</summary>
@@ -439,36 +439,6 @@ public sealed class ProcessPool : IDisposable
         foreach (var slot in idle)
         {
             slot.Stop();
-        }
-    }
-
-    private IEnumerable<TResult> MapInOrder<TArgument, TResult>(ProcessJob<TArgument, TResult> job, IEnumerable<TArgument> arguments, int lookAhead, CancellationToken cancellationToken)
-    {
-        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var inFlight = new Queue<Task<TResult>>(lookAhead);
-        try
-        {
-            using var items = arguments.GetEnumerator();
-            var more = true;
-            while (true)
-            {
-                while (more && inFlight.Count < lookAhead && (more = items.MoveNext()))
-                {
-                    inFlight.Enqueue(Submit(job, items.Current, cancellationToken: abandon.Token));
-                }
-
-                if (!inFlight.TryDequeue(out var next))
-                {
-                    yield break;
-                }
-
-                yield return next.WaitAsync(cancellationToken).GetAwaiter().GetResult();
-            }
-        }
-        finally
-        {
-            // An abandoned or failed map leaves nothing running behind it.
-            abandon.Cancel();
         }
     }
 

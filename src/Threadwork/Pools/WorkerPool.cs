@@ -181,7 +181,7 @@ public sealed class WorkerPool : IDisposable
         ArgumentNullException.ThrowIfNull(selector);
         var window = lookAhead ?? 2 * ThreadCount;
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1, nameof(lookAhead));
-        return MapInOrder(source, selector, window, cancellationToken);
+        return OrderedMap.Run(source, (item, token) => Submit(_ => selector(item), token), window, cancellationToken);
     }
 
     /// <summary>Stops new submits, waits for the running jobs (and, unless cancelled, the queued ones) and ends the threads.</summary>
@@ -278,37 +278,6 @@ public sealed class WorkerPool : IDisposable
             {
                 Interlocked.Decrement(ref _running);
             }
-        }
-    }
-
-    private IEnumerable<TResult> MapInOrder<TSource, TResult>(IEnumerable<TSource> source, Func<TSource, TResult> selector, int lookAhead, CancellationToken cancellationToken)
-    {
-        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var inFlight = new Queue<Task<TResult>>(lookAhead);
-        try
-        {
-            using var items = source.GetEnumerator();
-            var more = true;
-            while (true)
-            {
-                while (more && inFlight.Count < lookAhead && (more = items.MoveNext()))
-                {
-                    var item = items.Current;
-                    inFlight.Enqueue(Submit(_ => selector(item), abandon.Token));
-                }
-
-                if (!inFlight.TryDequeue(out var next))
-                {
-                    yield break;
-                }
-
-                yield return next.WaitAsync(cancellationToken).GetAwaiter().GetResult();
-            }
-        }
-        finally
-        {
-            // An abandoned or failed map leaves nothing queued behind it.
-            abandon.Cancel();
         }
     }
 }
