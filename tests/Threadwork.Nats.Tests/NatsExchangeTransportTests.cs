@@ -117,6 +117,10 @@ public sealed class NatsExchangeTransportTests(NatsServer server) : IClassFixtur
         using var outbound = sender.Bridge(new NatsExchangeTransport<int>(there));
         sender.Send(5);
         Assert.Equal(5, await got.Task.WaitAsync(ThreadworkTool.Limit));
+
+        // The working subscriber gets the message before the failure reaches the transport: the exchange throws
+        // its subscribers' failures once every one of them has had the message.
+        Assert.True(SpinWait.SpinUntil(() => transport.UnreportedFaults.Count > 0, ThreadworkTool.Limit), "the failure was never recorded");
         var fault = Assert.IsType<AggregateException>(Assert.Single(transport.UnreportedFaults));
         Assert.Equal("cannot take 5", Assert.Single(fault.InnerExceptions).Message);
     }
