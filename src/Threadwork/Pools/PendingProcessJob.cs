@@ -15,18 +15,11 @@ internal sealed class PendingProcessJob<TResult>(string name, byte[] frame, Json
     private const int Started = 1;
     private const int Cancelled = 2;
 
-    private const int NoRegistration = 0;
-    private const int Attached = 1;
-    private const int Detached = 2;
-
     /// <summary>Queued, then Started (by the pool, handing it to a slot) or Cancelled (by the token or a shutdown), whichever wins.</summary>
     private int _state;
 
-    /// <summary>NoRegistration, Attached (the submitter stored <see cref="_registration"/>) or Detached (the job ended); moves once each way.</summary>
-    private int _registrationState;
-
-    /// <summary>The submitter's token registration; written once by the submitter before it publishes <see cref="Attached"/>.</summary>
-    private CancellationTokenRegistration _registration;
+    /// <summary>The submitter's token registration, disposed once the job no longer needs it.</summary>
+    private JobRegistration _registration;
 
     /// <summary>Written by the thread that starts the job, read by a cancelling thread.</summary>
     private volatile ProcessPoolSlot? _slot;
@@ -86,25 +79,8 @@ internal sealed class PendingProcessJob<TResult>(string name, byte[] frame, Json
         DetachRegistration();
     }
 
-    /// <summary>Keeps the submitter's registration until the job ends; disposes it at once if that already happened.</summary>
-    public void AttachRegistration(CancellationTokenRegistration registration)
-    {
-        _registration = registration;
+    /// <summary>Keeps the submitter's registration until the job no longer needs it; disposes it at once if that already happened.</summary>
+    public void AttachRegistration(CancellationTokenRegistration registration) => _registration.Attach(registration);
 
-        // The exchange publishes the write above to whichever thread later detaches.
-        if (Interlocked.CompareExchange(ref _registrationState, Attached, NoRegistration) == Detached)
-        {
-            registration.Dispose();
-        }
-    }
-
-    private void DetachRegistration()
-    {
-        // Only the thread that sees Attached disposes. Disposing from inside the registration's own
-        // callback (a cancel) returns at once.
-        if (Interlocked.Exchange(ref _registrationState, Detached) == Attached)
-        {
-            _registration.Dispose();
-        }
-    }
+    private void DetachRegistration() => _registration.Detach();
 }
