@@ -1,3 +1,5 @@
+using Threadwork.TestSupport;
+
 namespace Threadwork.Cli.Tests;
 
 /// <summary>The read-only data beside the repository: ../shared/data, found from the repository root (the folder holding Threadwork.slnx).</summary>
@@ -13,14 +15,7 @@ internal static class SharedData
 
     private static string Find()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Threadwork.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var data = Path.GetFullPath(Path.Combine(root.FullName, "..", "shared", "data"));
+        var data = Path.GetFullPath(Path.Combine(BuiltTool.RepositoryRoot.FullName, "..", "shared", "data"));
         Assert.True(System.IO.Directory.Exists(data), $"the shared data is not beside the repository at {data}");
         return data;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Threadwork.TestSupport;
 
 namespace Threadwork.Cli.Tests;
 
@@ -8,7 +9,7 @@ internal static class ThreadworkProcess
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     /// <summary>The tool's entry assembly, built beside this test project with the same configuration.</summary>
-    public static string ToolPath { get; } = FindTool();
+    public static string ToolPath => BuiltTool.Path;
 
     public static Result Run(params string[] args)
     {
@@ -40,24 +41,6 @@ internal static class ThreadworkProcess
         }
 
         return Process.Start(info)!;
-    }
-
-    private static string FindTool()
-    {
-        // tests/Threadwork.Cli.Tests/bin/<Configuration>/net10.0 -> src/Threadwork.Cli/bin/<Configuration>/net10.0
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Threadwork.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var tool = Path.Combine(root.FullName, "src", "Threadwork.Cli", "bin", configuration, framework, "Threadwork.Cli.dll");
-        Assert.True(File.Exists(tool), $"the threadwork tool is not built at {tool}");
-        return tool;
     }
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Threadwork.TestSupport;
 
 namespace Threadwork.Nats.Tests;
 
@@ -44,7 +45,7 @@ internal sealed class ThreadworkTool : IDisposable
     }
 
     /// <summary>The tool's entry assembly, built with the same configuration as these tests.</summary>
-    public static string ToolPath { get; } = FindTool();
+    public static string ToolPath => BuiltTool.Path;
 
     public string Args { get; }
 
@@ -170,23 +171,5 @@ internal sealed class ThreadworkTool : IDisposable
         }
 
         channel.Writer.TryWrite(line);
-    }
-
-    private static string FindTool()
-    {
-        // tests/Threadwork.Nats.Tests/bin/<Configuration>/net10.0 -> src/Threadwork.Cli/bin/<Configuration>/net10.0
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Threadwork.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var tool = Path.Combine(root.FullName, "src", "Threadwork.Cli", "bin", configuration, framework, "Threadwork.Cli.dll");
-        Assert.True(File.Exists(tool), $"the threadwork tool is not built at {tool}");
-        return tool;
     }
 }
