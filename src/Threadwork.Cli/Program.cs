@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Threadwork.Cli.Actors;
+using Threadwork.Cli.CommandLine;
 using Threadwork.Cli.Coroutines;
 using Threadwork.Cli.Countdown;
 using Threadwork.Cli.Counter;
@@ -64,8 +65,10 @@ if (parse.Errors.Count > 0)
 }
 
 // Ctrl-C and SIGTERM cancel the command's token; a command still running this long afterwards is ended
-// with 130/143. Longer than the default 2 s: an echo server closing thousands of connections needs it.
-return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+// with 130/143. Longer than System.CommandLine's 2 s: an echo server closing thousands of connections
+// needs it. Ours, not System.CommandLine's: they are installed before the command starts (see TerminationSignals).
+using var signals = new TerminationSignals(TimeSpan.FromSeconds(10));
+return await signals.RunAsync(token => parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, token)).ConfigureAwait(false);
 
 // The names from the root down to the command a usage error was about, so its help can be shown.
 static IEnumerable<string> CommandPath(CommandResult command)

@@ -53,6 +53,22 @@ public class EchoServeTests
     [Theory]
     [InlineData("pool")]
     [InlineData("async")]
+    public void A_sigterm_sent_the_moment_the_server_says_it_is_running_still_stops_it_gracefully(string mode)
+    {
+        // The signal handlers must be in place before the "running at" line: System.CommandLine's own ones came
+        // after the command's first await, and a SIGTERM in between killed the server outright (exit 143).
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            using var server = EchoServerProcess.Start("--mode", mode, "--quiet");
+            var (exitCode, lines, stderr) = server.Terminate();
+            Assert.True(exitCode == 0, $"attempt {attempt}: exit {exitCode}\n{string.Join('\n', lines)}\n{stderr}");
+            Assert.Equal("Echo server stopped: 0 connections served, every one closed", lines[^1]);
+        }
+    }
+
+    [Theory]
+    [InlineData("pool")]
+    [InlineData("async")]
     public void The_server_survives_a_client_reset_and_sigterm_closes_the_open_connections_and_exits_0(string mode)
     {
         using var server = EchoServerProcess.Start("--mode", mode, "--workers", "8");

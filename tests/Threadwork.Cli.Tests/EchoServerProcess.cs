@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace Threadwork.Cli.Tests;
@@ -94,10 +95,9 @@ internal sealed partial class EchoServerProcess : IDisposable
     /// <summary>Sends SIGTERM and waits for the exit; returns the exit code and everything the server wrote.</summary>
     public (int ExitCode, string[] Lines, string Stderr) Terminate()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            kill.WaitForExit();
-        }
+        // kill(2) itself rather than the kill command: no process start between the decision and the signal,
+        // so a SIGTERM can land as early as a user's would.
+        Assert.True(Kill(_process.Id, SigTerm) == 0, $"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
 
         Assert.True(_process.WaitForExit(Bound), "the echo server did not exit after SIGTERM");
         Assert.True(_reader.Wait(Bound));
@@ -114,6 +114,11 @@ internal sealed partial class EchoServerProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     [GeneratedRegex(@"^Echo server running at ([0-9.]+):(\d+) ")]
     private static partial Regex Running();
