@@ -205,12 +205,13 @@ public sealed class DaemonCommandTests : IDisposable
     }
 
     /// <summary>Polls a condition another process makes true, with a bound; there is no handle to await on a stranger's exit or log.</summary>
-    private static void WaitUntil(Func<bool> condition, string what)
+    private void WaitUntil(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.True(clock.Elapsed < Bound, $"timed out after {Bound.TotalSeconds}s waiting until {what}");
+            // The log holds the daemon's stderr too: a crash in a signal handler would show there.
+            Assert.True(clock.Elapsed < Bound, $"timed out after {Bound.TotalSeconds}s waiting until {what}; the log:\n{string.Join('\n', LogLines())}");
             Thread.Sleep(20);
         }
     }
