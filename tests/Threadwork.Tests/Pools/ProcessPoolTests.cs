@@ -14,6 +14,10 @@ public class ProcessPoolTests
     public void Map_returns_every_result_in_input_order_and_concurrent_submits_each_get_their_own()
     {
         using var pool = StartPool(workers: 2);
+
+        // Workers start in parallel; a slow one may still be starting when the other has done all the jobs.
+        // What the end checks is that none was replaced, so both must be counted before the jobs run.
+        Wait.Until(() => pool.StartedWorkerCount == 2, "both workers are up");
         var squares = pool.Map(PoolJobs.Square, Enumerable.Range(0, 200), lookAhead: 16).ToList();
         Assert.Equal(Enumerable.Range(0, 200).Select(n => n * n), squares);
 
