@@ -21,7 +21,7 @@ namespace Threadwork.Benchmarks.Nats;
 [MemoryDiagnoser]
 public class NatsExchangeBenchmarks
 {
-    private const int Messages = 10_000;
+    internal const int Messages = 10_000;
     private const string RawSubject = "bench.raw";
     private const string ExchangeSubject = "bench.exchange";
 
