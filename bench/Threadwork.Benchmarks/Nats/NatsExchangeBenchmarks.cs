@@ -159,6 +159,30 @@ public class NatsExchangeBenchmarks
     }
 
     /// <summary>
+    /// Raw NATS.Net publishing as the transport does, waiting synchronously for a publish that does not
+    /// complete at once instead of awaiting it; not a BenchmarkDotNet case, one side of <see cref="NatsExchangePaired"/>.
+    /// </summary>
+    internal async Task RawWaitedSynchronously()
+    {
+        Reset();
+        await StartOnThePool();
+        var subject = RawSubject + "." + Payload;
+        var tick = new Tick(1, "tick");
+        for (var i = 0; i < Messages; i++)
+        {
+            var sent = Payload == "text"
+                ? _rawPublisher.PublishAsync(subject, "tick")
+                : _rawPublisher.PublishAsync(subject, tick, serializer: NatsJsonSerializer<Tick>.Default);
+            if (!sent.IsCompletedSuccessfully)
+            {
+                sent.AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        await _allReceived.Task;
+    }
+
+    /// <summary>
     /// Both sides publish from a thread-pool thread. Otherwise each starts on BenchmarkDotNet's main thread,
     /// and raw's first publish that completes later moves the rest of its loop to the pool while the
     /// bridge's synchronous <c>Send</c> stays on the main thread: not the same conditions (see benchmarks.md).

@@ -8,7 +8,8 @@ namespace Threadwork.Benchmarks.Nats;
 /// times a few invocations of raw NATS.Net and as many of the bridged exchange, in alternating order, and
 /// the ratio is taken within the round. BenchmarkDotNet runs each side in its own process, one after the
 /// other, so on a shared machine a change of load between the two shifts the ratio; pairing rounds that are
-/// a fraction of a second apart cancels that drift. Same setup, same invocations, same work as the
+/// a fraction of a second apart cancels that drift. A third side, raw NATS.Net waiting synchronously for a
+/// late publish as the transport must, tells what that wait costs apart from the rest of the bridge. Same setup, same invocations, same work as the
 /// BenchmarkDotNet class (it is that class).
 /// </summary>
 /// <remarks>
@@ -25,7 +26,7 @@ internal static class NatsExchangePaired
     {
         var rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}; {rounds} rounds of {InvocationsPerSide} invocations per side, 10,000 messages each");
-        Console.WriteLine("payload        raw µs/msg  bridged µs/msg  ratio median  [quartiles]    range");
+        Console.WriteLine("payload        raw µs/msg  bridged µs/msg  ratio median  [quartiles]    range        raw waited synchronously: µs/msg, ratio to raw");
         foreach (var payload in new[] { "text", "json", "json-default" })
         {
             var bench = new NatsExchangeBenchmarks { Payload = payload };
@@ -35,6 +36,8 @@ internal static class NatsExchangePaired
                 var raw = new List<double>();
                 var bridged = new List<double>();
                 var ratios = new List<double>();
+                var waited = new List<double>();
+                var waitedRatios = new List<double>();
                 for (var round = 0; round < WarmupRounds + rounds; round++)
                 {
                     // Alternate which side goes first, so that neither always follows the other's backlog.
@@ -50,8 +53,11 @@ internal static class NatsExchangePaired
                         rawTime = await TimeAsync(bench.Raw);
                     }
 
+                    var waitedTime = await TimeAsync(bench.RawWaitedSynchronously);
                     if (round >= WarmupRounds)
                     {
+                        waited.Add(waitedTime);
+                        waitedRatios.Add(rawTime / waitedTime);
                         raw.Add(rawTime);
                         bridged.Add(bridgedTime);
                         ratios.Add(rawTime / bridgedTime);
@@ -59,9 +65,10 @@ internal static class NatsExchangePaired
                 }
 
                 ratios.Sort();
+                waitedRatios.Sort();
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{payload,-13} {Median(raw),10:F3}  {Median(bridged),14:F3}  {Median(ratios),11:F2}x  [{Quantile(ratios, 0.25):F2}-{Quantile(ratios, 0.75):F2}]  {ratios[0]:F2}-{ratios[^1]:F2}"));
+                    $"{payload,-13} {Median(raw),10:F3}  {Median(bridged),14:F3}  {Median(ratios),11:F2}x  [{Quantile(ratios, 0.25):F2}-{Quantile(ratios, 0.75):F2}]  {ratios[0]:F2}-{ratios[^1]:F2}   {Median(waited):F3}, {Median(waitedRatios):F2}x [{Quantile(waitedRatios, 0.25):F2}-{Quantile(waitedRatios, 0.75):F2}]"));
             }
             finally
             {
