@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Threadwork.Benchmarks.Nats;
 using Threadwork.Benchmarks.Pools;
 using Threadwork.Pools;
 
@@ -6,6 +7,12 @@ using Threadwork.Pools;
 if (ProcessPoolWorker.IsWorkerProcess)
 {
     return await ProcessPoolWorker.RunAsync(ProcessPoolBenchmarks.Jobs);
+}
+
+// The NATS exchange's two sides interleaved in one process (see Nats/NatsExchangePaired.cs).
+if (args is ["nats-paired", .. var natsArgs])
+{
+    return await NatsExchangePaired.RunAsync(natsArgs);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

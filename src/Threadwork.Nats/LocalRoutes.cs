@@ -11,18 +11,23 @@ internal sealed class LocalRoutes
     /// <summary>Guards changes; lookups take no lock.</summary>
     private readonly Lock _gate = new();
 
-    /// <summary>The deliveries (each an <c>Action&lt;T&gt;</c>) by subject. An array is never changed in place: a publish reads a consistent snapshot.</summary>
-    private readonly ConcurrentDictionary<string, object[]> _bySubject = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The route set of every subject ever given a delivery. A set is never taken out, only emptied, so that a
+    /// publisher may keep the one it found and skip the lookup on its next message (one small object per
+    /// subject bridged on the link, for the link's life).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, RouteSet> _bySubject = new(StringComparer.Ordinal);
 
-    /// <summary>The deliveries of a subject now, or null if it has none.</summary>
-    public object[]? Find(string subject) => _bySubject.TryGetValue(subject, out var routes) ? routes : null;
+    /// <summary>The route set of a subject, or null if no delivery was ever added for it.</summary>
+    public RouteSet? Find(string subject) => _bySubject.TryGetValue(subject, out var routes) ? routes : null;
 
     /// <summary>Adds a delivery for a subject.</summary>
     public void Add(string subject, object deliver)
     {
         lock (_gate)
         {
-            _bySubject[subject] = _bySubject.TryGetValue(subject, out var current) ? [.. current, deliver] : [deliver];
+            var routes = _bySubject.GetOrAdd(subject, static _ => new RouteSet());
+            routes.Current = [.. routes.Current, deliver];
         }
     }
 
@@ -31,27 +36,22 @@ internal sealed class LocalRoutes
     {
         lock (_gate)
         {
-            if (!_bySubject.TryGetValue(subject, out var current))
+            if (!_bySubject.TryGetValue(subject, out var routes))
             {
                 return;
             }
 
+            var current = routes.Current;
             var index = Array.IndexOf(current, deliver);
             if (index < 0)
             {
                 return;
             }
 
-            if (current.Length == 1)
-            {
-                _bySubject.TryRemove(subject, out _);
-                return;
-            }
-
             var next = new object[current.Length - 1];
             Array.Copy(current, 0, next, 0, index);
             Array.Copy(current, index + 1, next, index, current.Length - index - 1);
-            _bySubject[subject] = next;
+            routes.Current = next;
         }
     }
 }

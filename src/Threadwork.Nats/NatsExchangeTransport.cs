@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
 using NATS.Client.Core;
 using Threadwork.Messaging;
 
@@ -40,6 +41,12 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
     /// <summary>The link whose connection carries the messages; not owned.</summary>
     private readonly NatsLink _link;
 
+    /// <summary>
+    /// The link's connection as its class: a publish through <see cref="INatsConnection"/> would be a generic
+    /// interface call, which the runtime resolves through a lookup on every message; on the class it is direct.
+    /// </summary>
+    private readonly NatsConnection _connection;
+
     /// <summary>Writes and reads the messages.</summary>
     private readonly INatsSerializer<T> _serializer;
 
@@ -51,6 +58,13 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
 
     /// <summary>Faults with no hook to take them.</summary>
     private readonly ConcurrentQueue<Exception> _unreported = new();
+
+    /// <summary>
+    /// The subject of the last publish and its route set, kept because a bridged exchange publishes every
+    /// message on one subject (the same string), so the table is searched once. A route set is never replaced
+    /// for its subject (see <see cref="LocalRoutes"/>), so keeping it cannot miss a delivery added later.
+    /// </summary>
+    private volatile PublishRoute? _lastRoute;
 
     /// <summary>Creates a transport over a link.</summary>
     /// <param name="link">The connection to use; the transport does not dispose it.</param>
@@ -64,6 +78,7 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
         ArgumentNullException.ThrowIfNull(link);
         ArgumentOutOfRangeException.ThrowIfLessThan(pendingCapacity, 1);
         _link = link;
+        _connection = link.Client;
         _serializer = serializer ?? new JsonMessageSerializer<T>();
         _faultHook = faultHook;
         _subscriptionOptions = new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = pendingCapacity } };
@@ -82,14 +97,13 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
     /// <exception cref="NatsException">The client could not take the message (e.g. disconnected longer than the command timeout); local subscribers got it.</exception>
     public void Publish(string subject, T message)
     {
-        var routes = _link.Routes.Find(subject);
         Exception? local = null;
-        if (routes is not null)
+        if (RoutesOf(subject)?.Current is { Length: > 0 } routes)
         {
             local = DeliverLocally(routes, message);
         }
 
-        var sent = _link.Connection.PublishAsync(subject, message, serializer: _serializer);
+        var sent = _connection.PublishAsync(subject, message, serializer: _serializer);
         if (!sent.IsCompletedSuccessfully)
         {
             sent.AsTask().GetAwaiter().GetResult();
@@ -115,11 +129,28 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
             throw new ArgumentException($"'{subject}' is not an exact subject: a bridged exchange's subject has no wildcard and no white space.", nameof(subject));
         }
 
-        var subscription = _link.Connection.SubscribeCoreAsync(subject, serializer: _serializer, opts: _subscriptionOptions)
+        var subscription = _connection.SubscribeCoreAsync(subject, serializer: _serializer, opts: _subscriptionOptions)
             .AsTask().WaitAsync(_link.CommandTimeout).GetAwaiter().GetResult();
         var inbound = new Inbound(this, subject, deliver, subscription);
         _link.Routes.Add(subject, deliver);
         return inbound;
+    }
+
+    /// <summary>The route set of a subject: the one kept from the last publish if it is the same subject string, else looked up (and kept).</summary>
+    private RouteSet? RoutesOf(string subject)
+    {
+        if (_lastRoute is { } last && ReferenceEquals(last.Subject, subject))
+        {
+            return last.Routes;
+        }
+
+        var found = _link.Routes.Find(subject);
+        if (found is not null)
+        {
+            _lastRoute = new PublishRoute(subject, found);
+        }
+
+        return found;
     }
 
     private static Exception? DeliverLocally(object[] routes, T message)
@@ -170,6 +201,14 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
         {
             _unreported.Enqueue(new AggregateException("The transport's fault hook threw while reporting a fault.", error, hookError));
         }
+    }
+
+    /// <summary>A subject and its route set, replaced together as one reference so that a publish never reads one without the other.</summary>
+    private sealed class PublishRoute(string subject, RouteSet routes)
+    {
+        public string Subject { get; } = subject;
+
+        public RouteSet Routes { get; } = routes;
     }
 
     /// <summary>One subscription: reads what the server delivers and hands it to the exchange, until disposed.</summary>
@@ -235,14 +274,22 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
             {
                 while (await messages.WaitToReadAsync().ConfigureAwait(false))
                 {
-                    while (messages.TryRead(out var message))
+                    // Marked once per batch rather than per message, and again after each wait: the await may
+                    // resume on another thread.
+                    t_delivering = this;
+                    try
                     {
-                        if (_disposed)
-                        {
-                            return;
-                        }
+                        DeliverAvailable(messages);
+                    }
+                    finally
+                    {
+                        t_delivering = null;
+                    }
 
-                        Deliver(message);
+                    // Messages may be left in the channel after Dispose; they are not delivered, and the wait would return at once.
+                    if (_disposed)
+                    {
+                        return;
                     }
                 }
             }
@@ -254,28 +301,27 @@ public sealed class NatsExchangeTransport<T> : IExchangeTransport<T>
             }
         }
 
-        private void Deliver(NatsMsg<T> message)
+        /// <summary>Delivers what the client holds now, in order; stops before the next message once Dispose began.</summary>
+        private void DeliverAvailable(ChannelReader<NatsMsg<T>> messages)
         {
-            if (message.Error is { } unreadable)
+            while (!_disposed && messages.TryRead(out var message))
             {
-                _transport.Fault(new InvalidDataException($"A message on '{_subject}' ({message.Size} bytes) could not be read as {typeof(T).Name}; it was dropped.", unreadable));
-                return;
-            }
+                if (message.Error is { } unreadable)
+                {
+                    _transport.Fault(new InvalidDataException($"A message on '{_subject}' ({message.Size} bytes) could not be read as {typeof(T).Name}; it was dropped.", unreadable));
+                    continue;
+                }
 
-            t_delivering = this;
-            try
-            {
-                _deliver(message.Data!);
-            }
+                try
+                {
+                    _deliver(message.Data!);
+                }
 #pragma warning disable CA1031 // A subscriber's failure is reported; it must not end the subscription.
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                _transport.Fault(e);
-            }
-            finally
-            {
-                t_delivering = null;
+                {
+                    _transport.Fault(e);
+                }
             }
         }
     }

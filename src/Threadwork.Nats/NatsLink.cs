@@ -61,6 +61,9 @@ public sealed class NatsLink : IAsyncDisposable
     /// <summary>The NATS.Net connection, for what Threadwork does not wrap (request/reply, key/value). Echo is off on it.</summary>
     public INatsConnection Connection => _connection;
 
+    /// <summary>The same connection as <see cref="Connection"/>, as its class, for calls on the hot path (see <see cref="NatsExchangeTransport{T}"/>).</summary>
+    internal NatsConnection Client => _connection;
+
     /// <summary>The bound of every wait on the server.</summary>
     internal TimeSpan CommandTimeout { get; }
 

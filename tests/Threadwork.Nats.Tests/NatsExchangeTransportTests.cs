@@ -152,6 +152,32 @@ public sealed class NatsExchangeTransportTests(NatsServer server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Local_delivery_follows_exchanges_bridged_and_unbridged_after_the_sender_started()
+    {
+        await using var here = await Connect();
+        var sender = new Exchange<int>("room.join");
+        using var outbound = sender.Bridge(new NatsExchangeTransport<int>(here));
+        sender.Send(1);
+
+        // The sender's transport keeps the subject's route set from its first send: exchanges bridged or
+        // unbridged on the same link afterwards must still be seen, and synchronously (on the sender's thread).
+        var joinerSeen = new List<int>();
+        var joiner = new Exchange<int>("room.join");
+        using var a = joiner.Attach(joinerSeen.Add);
+        var joined = joiner.Bridge(new NatsExchangeTransport<int>(here));
+        sender.Send(2);
+        Assert.Equal([2], joinerSeen);
+
+        joined.Dispose();
+        sender.Send(3);
+        Assert.Equal([2], joinerSeen);
+
+        using var rejoined = joiner.Bridge(new NatsExchangeTransport<int>(here));
+        sender.Send(4);
+        Assert.Equal([2, 4], joinerSeen);
+    }
+
+    [Fact]
     public async Task A_wildcard_subject_is_refused()
     {
         await using var here = await Connect();
