@@ -35,7 +35,7 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
     private readonly ActorOptions _options;
 
     /// <summary>Queued messages; popped only by the turn that holds <see cref="_scheduled"/>, or under its own lock once done.</summary>
-    private readonly MpscMailbox<TMessage> _mailbox = new();
+    private readonly SegmentedMailbox<TMessage> _mailbox = new();
 
     /// <summary>Free slots of a bounded mailbox; null when unbounded. Taken by senders, given back by the turn.</summary>
     private readonly SemaphoreSlim? _room;
