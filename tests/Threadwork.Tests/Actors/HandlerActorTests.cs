@@ -178,14 +178,20 @@ public sealed class HandlerActorTests
             const int Senders = 8;
             const int PerSender = 3_000;
             using var go = new Barrier(Senders + 1);
-            var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(() =>
-            {
-                go.SignalAndWait(Wait.Bound);
-                for (var i = 0; i < PerSender; i++)
+
+            // Threads of their own: senders blocked at the barrier must not wait for the pool to grow.
+            var senders = Enumerable.Range(0, Senders).Select(_ => Task.Factory.StartNew(
+                () =>
                 {
-                    actor.Send(i);
-                }
-            })).ToArray();
+                    go.SignalAndWait(Wait.Bound);
+                    for (var i = 0; i < PerSender; i++)
+                    {
+                        actor.Send(i);
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToArray();
             go.SignalAndWait(Wait.Bound);
             Thread.Yield();
             actor.Stop();
