@@ -35,7 +35,7 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
     private readonly ActorOptions _options;
 
     /// <summary>Queued messages; popped only by the turn that holds <see cref="_scheduled"/>, or under its own lock once done.</summary>
-    private readonly MpscMailbox<TMessage> _mailbox = new();
+    private readonly SegmentedMailbox<TMessage> _mailbox = new();
 
     /// <summary>Free slots of a bounded mailbox; null when unbounded. Taken by senders, given back by the turn.</summary>
     private readonly SemaphoreSlim? _room;
@@ -233,8 +233,8 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
             {
                 if (!_mailbox.IsDrained)
                 {
-                    // A sender has swapped its node in but not linked it yet, and left it to this turn
-                    // (it saw the actor scheduled). Wait a little for the link, else come back later.
+                    // A sender has reserved its slot but not marked it ready yet, and left it to this turn
+                    // (it saw the actor scheduled). Wait a little for the mark, else come back later.
                     if (!linkWait.NextSpinWillYield)
                     {
                         linkWait.SpinOnce(sleep1Threshold: -1);
@@ -251,9 +251,9 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
                     return;
                 }
 
-                // Unschedule, then look again. A sender reads _scheduled only after the exchange that
-                // moves the mailbox's head; if it read 1 (before our exchange), its push shows in
-                // IsDrained now, linked or not, and this turn goes on for it.
+                // Unschedule, then look again. A sender reads _scheduled only after the atomic add that
+                // reserves its slot; if it read 1 (before our exchange), its push shows in IsDrained
+                // now, written or not, and this turn goes on for it.
                 Interlocked.Exchange(ref _scheduled, 0);
                 if ((_mailbox.IsDrained && Volatile.Read(ref _state) == Open) || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
                 {
@@ -300,8 +300,8 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
         _mailbox.Push(message);
 
         // Read before trying to write: a busy actor (many senders, one receiver) stays scheduled, and
-        // its senders then share the flag's cache line instead of fighting for it. The push's exchange
-        // orders this read after it (see the turn's unschedule).
+        // its senders then share the flag's cache line instead of fighting for it. The push's atomic
+        // add orders this read after it (see the turn's unschedule).
         if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             // From a handler, the turn runs on this thread after the sender's (see TurnHandOff). From
@@ -415,8 +415,8 @@ public sealed class HandlerActor<TMessage> : IHandOffWork
     {
         lock (_mailbox)
         {
-            // Until drained, not just until empty: a sender between its exchange and its link may have
-            // seen the actor still scheduled and counts on this drain (or its own) to find its message.
+            // Until drained, not just until empty: a sender between its reservation and its ready mark may
+            // have seen the actor still scheduled and counts on this drain (or its own) to find its message.
             var linkWait = default(SpinWait);
             while (!_mailbox.IsDrained)
             {

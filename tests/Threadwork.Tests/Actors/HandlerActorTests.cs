@@ -128,6 +128,80 @@ public sealed class HandlerActorTests
     }
 
     [Fact]
+    public void Many_concurrent_senders_across_mailbox_segments_are_each_handled_once_in_their_own_order()
+    {
+        const int Senders = 16;
+        const int PerSender = 20_000;
+        var last = new int[Senders];
+        Array.Fill(last, -1);
+        var outOfOrder = 0;
+        var handled = 0;
+        var actor = Actor.Start<(int Sender, int Sequence)>(m =>
+        {
+            if (m.Sequence != last[m.Sender] + 1)
+            {
+                outOfOrder++;
+            }
+
+            last[m.Sender] = m.Sequence;
+            handled++;
+        }, options: new ActorOptions { MessagesPerTurn = 5 });
+        using var go = new Barrier(Senders);
+        var senders = Enumerable.Range(0, Senders).Select(s => Task.Factory.StartNew(
+            () =>
+            {
+                go.SignalAndWait(Wait.Bound);
+                for (var i = 0; i < PerSender; i++)
+                {
+                    actor.Send((s, i));
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        Assert.True(Task.WaitAll(senders, Wait.Bound));
+        actor.Close();
+        Assert.True(actor.Join(Wait.Bound));
+        Assert.Equal(0, outOfOrder);
+        Assert.Equal(Senders * PerSender, handled);
+        Assert.All(last, l => Assert.Equal(PerSender - 1, l));
+    }
+
+    [Fact]
+    public void Messages_sent_while_the_actor_stops_are_each_handled_or_a_dead_letter_never_lost()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var deadLetters = new DeadLetters();
+            var handled = 0;
+            var actor = Actor.Start<int>(_ => Interlocked.Increment(ref handled), options: new ActorOptions { DeadLetters = deadLetters, MessagesPerTurn = 3 });
+            const int Senders = 8;
+            const int PerSender = 3_000;
+            using var go = new Barrier(Senders + 1);
+
+            // Threads of their own: senders blocked at the barrier must not wait for the pool to grow.
+            var senders = Enumerable.Range(0, Senders).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    go.SignalAndWait(Wait.Bound);
+                    for (var i = 0; i < PerSender; i++)
+                    {
+                        actor.Send(i);
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToArray();
+            go.SignalAndWait(Wait.Bound);
+            Thread.Yield();
+            actor.Stop();
+            Assert.True(Task.WaitAll(senders, Wait.Bound));
+            Assert.True(actor.Join(Wait.Bound));
+            Assert.Equal(Senders * PerSender, Volatile.Read(ref handled) + deadLetters.Count);
+        }
+    }
+
+    [Fact]
     public void Stop_finishes_the_current_message_and_turns_the_queued_ones_into_dead_letters()
     {
         var letters = new ConcurrentBag<DeadLetter>();
