@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 
 namespace Threadwork.Cli.Robots;
 
@@ -43,6 +44,8 @@ internal sealed class CheckedGzipStream : ReadOnlyForwardStream
     /// <summary>Bytes inflated from the input (not the probe) so far.</summary>
     public long InflatedBytes { get; private set; }
 
+    // Compiled optimised once: it runs for every block read, and a scan is over before tiered compilation has settled it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int Read(Span<byte> buffer)
     {
         while (true)
@@ -119,7 +122,9 @@ internal sealed class CheckedGzipStream : ReadOnlyForwardStream
         /// <summary>Bytes of the real input handed out.</summary>
         public long InputBytes { get; private set; }
 
-        public override int Read(Span<byte> buffer)
+        // Compiled optimised once: it runs for every block read, and a scan is over before tiered compilation has settled it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override int Read(Span<byte> buffer)
         {
             if (buffer.IsEmpty)
             {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Threadwork.Cli.Robots;
 
 /// <summary>Reads through to another stream and adds every byte read to the scan's progress.</summary>
@@ -19,6 +21,8 @@ internal sealed class CountingStream(Stream inner, ScanProgress progress) : Stre
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    // Compiled optimised once: it runs for every block read, and a scan is over before tiered compilation has settled it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int Read(Span<byte> buffer)
     {
         var read = inner.Read(buffer);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Threadwork.Queues;
 using Threadwork.Workers;
 
@@ -14,13 +15,13 @@ internal static class FileScanner
 
     /// <summary>
     /// Reads <paramref name="source"/> (gzip, recognised by its magic number, or plain text) and tallies the
-    /// hosts that requested the path. With <paramref name="overlap"/>, a second thread inflates while this
-    /// one parses, so one big file is not held to one core. Never throws for bad input: an unreadable,
+    /// hosts that requested the path. Once <paramref name="spare"/> has a core, a second thread inflates while
+    /// this one parses, so one big file is not held to one core. Never throws for bad input: an unreadable,
     /// truncated or corrupt file gives a result with <see cref="FileScanResult.Error"/> and whatever was
     /// found before the problem.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static FileScanResult Scan(LogSource source, ScanSettings settings, bool overlap, ScanProgress progress, CancellationToken cancellationToken)
+    public static FileScanResult Scan(LogSource source, ScanSettings settings, SpareCores spare, ScanProgress progress, CancellationToken cancellationToken)
     {
         var hosts = new HostTally();
         var scanner = new RequestLineScanner(settings.Path, hosts);
@@ -56,14 +57,7 @@ internal static class FileScanner
             var chunker = new LineChunker(text, isGzip ? default : prefix);
             try
             {
-                if (overlap)
-                {
-                    ScanOverlapped(source.Name, chunker, scanner, cancellationToken);
-                }
-                else
-                {
-                    ScanInline(chunker, scanner, cancellationToken);
-                }
+                ScanLines(source.Name, chunker, scanner, spare, cancellationToken);
             }
             finally
             {
@@ -91,10 +85,31 @@ internal static class FileScanner
                 $"{why}; {scanner.Lines:N0} lines scanned before it{(scanner.Malformed > 0 ? $", {scanner.Malformed:N0} of them malformed" : string.Empty)}");
     }
 
-    private static void ScanInline(LineChunker chunker, RequestLineScanner scanner, CancellationToken cancellationToken)
+    /// <summary>Inflates and parses on this thread, until <paramref name="spare"/> has a core for a second, inflating thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanLines(string name, LineChunker chunker, RequestLineScanner scanner, SpareCores spare, CancellationToken cancellationToken)
     {
-        while (chunker.TryNext(out var chunk))
+        while (true)
         {
+            if (spare.TryClaim())
+            {
+                try
+                {
+                    ScanOverlapped(name, chunker, scanner, cancellationToken);
+                }
+                finally
+                {
+                    spare.Release();
+                }
+
+                return;
+            }
+
+            if (!chunker.TryNext(out var chunk))
+            {
+                return;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             Parse(chunk, scanner);
         }
@@ -160,6 +175,7 @@ internal static class FileScanner
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Parse(LineChunk chunk, RequestLineScanner scanner)
     {
         try

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Threadwork.Cli.Robots;
 
@@ -36,6 +37,8 @@ internal sealed class LineChunker(Stream text, ReadOnlySpan<byte> prefix)
     public static void Return(LineChunk chunk) => ArrayPool<byte>.Shared.Return(chunk.Buffer);
 
     /// <summary>The next buffer of lines; false at the end of the text. The caller returns the buffer with <see cref="Return"/>.</summary>
+    /// <remarks>Optimised from the first call, as the parser: it runs once a buffer, and a short scan would otherwise spend more on compiling it in tiers than on running it.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryNext(out LineChunk chunk)
     {
         while (true)
@@ -129,6 +132,7 @@ internal sealed class LineChunker(Stream text, ReadOnlySpan<byte> prefix)
     }
 
     /// <summary>Reads until the buffer is full or the text ends; returns how many bytes it holds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Fill()
     {
         var filled = _carried;

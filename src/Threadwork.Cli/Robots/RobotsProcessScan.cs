@@ -18,7 +18,7 @@ internal static class RobotsProcessScan
     public static ScanReply ScanInWorker(ScanRequest request, CancellationToken cancellationToken)
     {
         var settings = new ScanSettings(request.RequestPath, 1, request.InflateOnly);
-        var result = FileScanner.Scan(new LogSource(request.Name, request.Path, request.Length), settings, request.Overlap, new ScanProgress(1, request.Length), cancellationToken);
+        var result = FileScanner.Scan(new LogSource(request.Name, request.Path, request.Length), settings, request.Overlap ? new SpareCores(1) : SpareCores.None, new ScanProgress(1, request.Length), cancellationToken);
         return new ScanReply([.. result.Hosts.Sorted().Select(h => new HostHits(h.Key, h.Value))], result.Lines, result.Malformed, result.TextBytes, result.Error);
     }
 

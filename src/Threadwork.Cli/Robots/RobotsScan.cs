@@ -26,17 +26,19 @@ internal static class RobotsScan
         var order = Enumerable.Range(0, sources.Count).OrderByDescending(i => sources[i].Length ?? long.MaxValue).ToArray();
         var taken = -1;
         var threads = Math.Min(settings.Threads, sources.Count);
+        var spare = settings.Threads > 1 ? new SpareCores(Math.Min(settings.Threads, Environment.ProcessorCount) - threads) : SpareCores.None;
         var workers = Enumerable.Range(1, threads).Select(n => new Worker($"scan {n}", context =>
         {
             int next;
             while ((next = Interlocked.Increment(ref taken)) < order.Length)
             {
-                // The last files, when fewer are left than threads (and cores), would leave cores idle: each gets
-                // a second thread that inflates while the first parses. A serial scan stays on one thread.
-                var overlap = settings.Threads > 1 && order.Length - next < Math.Min(settings.Threads, Environment.ProcessorCount);
                 var index = order[next];
-                results[index] = FileScanner.Scan(sources[index], settings, overlap, progress, context.StopToken);
+                results[index] = FileScanner.Scan(sources[index], settings, spare, progress, context.StopToken);
             }
+
+            // No file left for this thread: its core goes to a file still being scanned, for a second,
+            // inflating thread. A serial scan stays on one thread.
+            spare.Release();
         })).ToList();
         workers.ForEach(w => w.Start());
         try
