@@ -15,7 +15,8 @@ namespace Threadwork.Messaging;
 /// messages at a time under <see cref="_takeGate"/>, which a sender takes only to evict the oldest
 /// message of a full backlog or to grow the ring; so in the common case the drain's lock is its own.
 /// The sender's count and the drain's count live on cache lines of their own, and the backlog is their
-/// difference. <see cref="_draining"/> is written only when the drain starts or runs dry.</para>
+/// difference. <see cref="_draining"/> is written only when the drain starts or runs dry, on a line of its
+/// own, so that those writes do not evict what every add reads; the closed flag is on the sender's line.</para>
 /// <para>The bound is exact: sends are serialised by the gate, so the backlog never holds more than the
 /// capacity (at most 2^30), and every message is either delivered or counted as dropped.</para>
 /// </remarks>
@@ -82,6 +83,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>
     /// 1 while a drain is queued or running, else 0; whoever changes it from 0 to 1 queues the drain, so at
     /// most one runs, which keeps the messages in order. After the drain completes it stays 1 for good.
+    /// Alone on its cache line: the sender reads it on every send, the drain writes it on start and idle.
     /// </summary>
     private PaddedCount _draining;
 
@@ -112,7 +114,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 
     public Task Completion => _completion.Task;
 
-    /// <summary>Set once by <see cref="Close"/>, under the send gate; later adds are refused.</summary>
+    /// <summary>True once <see cref="Close"/> ran (set under the send gate); later adds are refused.</summary>
     private bool IsClosed => Volatile.Read(ref _sent.Closed);
 
     private bool IsEmpty => Volatile.Read(ref _sent.Added) == Volatile.Read(ref _taken.Value);
