@@ -15,7 +15,8 @@ namespace Threadwork.Messaging;
 /// messages at a time under <see cref="_takeGate"/>, which a sender takes only to evict the oldest
 /// message of a full backlog or to grow the ring; so in the common case the drain's lock is its own.
 /// The sender's count and the drain's count live on cache lines of their own, and the backlog is their
-/// difference. <see cref="_draining"/> is written only when the drain starts or runs dry.</para>
+/// difference. <see cref="_draining"/> is written only when the drain starts or runs dry, on a line of its
+/// own, so that those writes do not evict what every add reads; the closed flag is on the sender's line.</para>
 /// <para>The bound is exact: sends are serialised by the gate, so the backlog never holds more than the
 /// capacity (at most 2^30), and every message is either delivered or counted as dropped.</para>
 /// </remarks>
@@ -82,11 +83,9 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>
     /// 1 while a drain is queued or running, else 0; whoever changes it from 0 to 1 queues the drain, so at
     /// most one runs, which keeps the messages in order. After the drain completes it stays 1 for good.
+    /// Alone on its cache line: the sender reads it on every send, the drain writes it on start and idle.
     /// </summary>
-    private int _draining;
-
-    /// <summary>Set once by <see cref="Close"/>, under the send gate; later adds are refused.</summary>
-    private volatile bool _closed;
+    private PaddedCount _draining;
 
     public QueuedBacklog(Attachment<T> owner, Action<T> receive, SendGate sendGate, QueuedDelivery settings)
     {
@@ -115,6 +114,9 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
 
     public Task Completion => _completion.Task;
 
+    /// <summary>True once <see cref="Close"/> ran (set under the send gate); later adds are refused.</summary>
+    private bool IsClosed => Volatile.Read(ref _sent.Closed);
+
     private bool IsEmpty => Volatile.Read(ref _sent.Added) == Volatile.Read(ref _taken.Value);
 
     /// <summary>
@@ -123,7 +125,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// </summary>
     public void Add(T message)
     {
-        if (_closed)
+        if (IsClosed)
         {
             return;
         }
@@ -148,7 +150,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// <summary>Queues the drain if none is queued or running. Called after a full fence that follows the add.</summary>
     public void WakeIfIdle()
     {
-        if (Volatile.Read(ref _draining) == 0 && Interlocked.Exchange(ref _draining, 1) == 0)
+        if (Volatile.Read(ref _draining.Value) == 0 && Interlocked.Exchange(ref _draining.Value, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
@@ -160,11 +162,11 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         // Under the send gate, so that an add either finished before (and its message will be delivered)
         // or sees the close (and refuses): no message is delivered after completion.
         _sendGate.Enter();
-        _closed = true;
+        Volatile.Write(ref _sent.Closed, true);
         _sendGate.Exit();
 
         // With no drain queued or running, queue one to complete; a running one sees the close when it runs dry.
-        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        if (Interlocked.Exchange(ref _draining.Value, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
@@ -178,7 +180,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         while (true)
         {
             // Read before looking: if the close was seen, every add made before it is seen by the look.
-            var closed = _closed;
+            var closed = IsClosed;
             var taken = Take();
             if (taken == 0)
             {
@@ -194,11 +196,11 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                     continue;
                 }
 
-                Interlocked.Exchange(ref _draining, 0);
+                Interlocked.Exchange(ref _draining.Value, 0);
 
                 // An add (or the close) between the empty look and the line above saw the flag still set
                 // and queued nothing: take the flag back, unless one of them has already queued a drain.
-                if ((IsEmpty && !_closed) || Interlocked.Exchange(ref _draining, 1) != 0)
+                if ((IsEmpty && !IsClosed) || Interlocked.Exchange(ref _draining.Value, 1) != 0)
                 {
                     return;
                 }
@@ -340,7 +342,7 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
         for (var i = 0; i < LingerSpins; i++)
         {
             spinner.SpinOnce(sleep1Threshold: -1);
-            if (!IsEmpty || _closed)
+            if (!IsEmpty || IsClosed)
             {
                 return true;
             }

@@ -25,6 +25,10 @@ internal struct SenderCounts
     [FieldOffset(CacheLine + (2 * sizeof(long)))]
     public long TakenSeen;
 
+    /// <summary>Set once when the backlog is closed, under the exchange's send gate; read by the sender on every add, so it sits on the sender's line.</summary>
+    [FieldOffset(CacheLine + (3 * sizeof(long)))]
+    public bool Closed;
+
     /// <summary>Padding unit, as in <see cref="Queues.PaddedCount"/>: two 64-byte lines, as adjacent lines are prefetched together.</summary>
     private const int CacheLine = 128;
 }
