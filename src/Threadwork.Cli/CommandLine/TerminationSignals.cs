@@ -14,7 +14,6 @@ namespace Threadwork.Cli.CommandLine;
 /// </remarks>
 internal sealed class TerminationSignals : IDisposable
 {
-    private const int SigintExitCode = 130;
     private const int SigtermExitCode = 143;
 
     private readonly CancellationTokenSource cancel = new();
@@ -62,7 +61,7 @@ internal sealed class TerminationSignals : IDisposable
             return;
         }
 
-        var code = context.Signal == PosixSignal.SIGINT ? SigintExitCode : SigtermExitCode;
+        var code = context.Signal == PosixSignal.SIGINT ? Interrupts.ExitCode : SigtermExitCode;
         cancel.Cancel();
         _ = Task.Delay(grace).ContinueWith(_ => forcedExit.TrySetResult(code), TaskScheduler.Default);
     }
