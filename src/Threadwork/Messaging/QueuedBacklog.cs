@@ -36,6 +36,17 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
     /// </summary>
     private const int LingerSpins = 10;
 
+    /// <summary>
+    /// Spin iterations (<see cref="Thread.SpinWait(int)"/>, 0.28 µs on this machine) that a drain pauses
+    /// after a batch shorter than <see cref="BatchSize"/>, before it looks again. A drain that keeps up with
+    /// its sender would otherwise take one or two messages per look, and each look pulls the sender's count
+    /// line and ring slots to the drain's core, so that the sender's next add (whose send gate is a full
+    /// fence) waits for them to come back: measured with one subscriber, 44–56 ns per message without the
+    /// pause, 18–25 ns with 5 to 20 spins. It delays a message by at most the pause, and only one that
+    /// arrives while the drain is running.
+    /// </summary>
+    private const int PartialBatchPauseSpins = 10;
+
     /// <summary>The ring's first length (if the capacity is not smaller); it doubles as the backlog grows.</summary>
     private const int InitialLength = 32;
 
@@ -232,6 +243,11 @@ internal sealed class QueuedBacklog<T> : IThreadPoolWorkItem
                 // Still draining: the flag stays 1, so no add queues a second drain meanwhile.
                 ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
                 return;
+            }
+
+            if (taken < _batch.Length)
+            {
+                Thread.SpinWait(PartialBatchPauseSpins);
             }
         }
     }
