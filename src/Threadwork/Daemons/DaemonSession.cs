@@ -57,13 +57,30 @@ public sealed class DaemonSession : IDisposable
         this.detached = detached;
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
+
+        // A daemon started under nohup (or by a shell that trapped HUP) inherits SIGHUP ignored, and .NET
+        // leaves it so: the registration would never fire and a SIGHUP would be lost without a trace. The
+        // session offers SIGHUP and never lets it terminate, so it takes it back. Between the two calls a
+        // SIGHUP would terminate the process: a detached daemon has left its terminal by now (setsid), so
+        // only a deliberate kill in those microseconds could. SIGTERM and SIGINT stay as inherited: .NET
+        // takes SIGINT when it first sets up signals, a program usually registers SIGTERM before the session
+        // (the CLI does), and once .NET has seen a signal ignored it never installs a handler for it.
+        var reclaimed = NativeMethods.UnignoreSignal(NativeMethods.SigHup);
         hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnHangup);
+        if (reclaimed)
+        {
+            _ = NativeMethods.IgnoreIfDefault(NativeMethods.SigHup);
+        }
     }
 
     /// <summary>Raised (on a thread-pool thread) when SIGTERM or SIGINT asks the daemon to stop, after <see cref="Stopping"/> is cancelled.</summary>
     public event EventHandler? StopRequested;
 
-    /// <summary>Raised (on a thread-pool thread) on SIGHUP, for example to call <see cref="ReopenOutput"/>. SIGHUP never terminates a session; one that arrives before a handler is subscribed is ignored.</summary>
+    /// <summary>
+    /// Raised (on a thread-pool thread) on SIGHUP, for example to call <see cref="ReopenOutput"/>. SIGHUP never
+    /// terminates a session; one that arrives before a handler is subscribed is ignored. It is raised even when
+    /// the process inherited SIGHUP ignored (started under nohup): the session takes the signal back.
+    /// </summary>
     public event EventHandler? Hangup;
 
     /// <summary>Cancelled when SIGTERM or SIGINT asks the daemon to stop.</summary>

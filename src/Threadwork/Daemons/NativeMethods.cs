@@ -26,6 +26,10 @@ internal static partial class NativeMethods
     public const int EPerm = 1;
     public const int ELoop = 40;
 
+    private const nint SignalDefault = 0;
+    private const nint SignalIgnore = 1;
+
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
 
@@ -73,6 +77,66 @@ internal static partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     public static unsafe partial nint Write(int fd, byte* buffer, nint count);
 
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
+    private static unsafe partial int Sigaction(int signal, SignalAction* action, SignalAction* old);
+
+    /// <summary>
+    /// Gives a signal its default disposition again if it is ignored (inherited from the parent: nohup, a
+    /// shell's <c>trap "" HUP</c>), so that a <see cref="PosixSignalRegistration"/> made next installs its
+    /// handler: .NET leaves an ignored signal ignored, and the registration then never fires.
+    /// </summary>
+    /// <returns>Whether the signal was ignored and now has its default disposition.</returns>
+    public static unsafe bool UnignoreSignal(int signal)
+    {
+        SignalAction current;
+        if (Sigaction(signal, null, &current) != 0)
+        {
+            throw Failure("sigaction");
+        }
+
+        if (current.Handler != SignalIgnore)
+        {
+            return false;
+        }
+
+        var byDefault = default(SignalAction);
+        if (Sigaction(signal, &byDefault, null) != 0)
+        {
+            throw Failure("sigaction");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Ignores a signal again if it still has its default disposition after <see cref="UnignoreSignal"/> and a
+    /// registration: one made earlier in the process, while the signal was ignored, keeps .NET from installing
+    /// its handler, and the default (termination) would be worse than the ignoring the parent asked for.
+    /// </summary>
+    /// <returns>Whether the signal was left with its default disposition and is ignored again.</returns>
+    public static unsafe bool IgnoreIfDefault(int signal)
+    {
+        SignalAction current;
+        if (Sigaction(signal, null, &current) != 0)
+        {
+            throw Failure("sigaction");
+        }
+
+        if (current.Handler != SignalDefault)
+        {
+            return false;
+        }
+
+        var ignore = new SignalAction { Handler = SignalIgnore };
+        if (Sigaction(signal, &ignore, null) != 0)
+        {
+            throw Failure("sigaction");
+        }
+
+        return true;
+    }
+
     /// <summary>Writes all of <paramref name="bytes"/> to a descriptor, retrying short writes and EINTR.</summary>
     public static unsafe void WriteAll(int fd, ReadOnlySpan<byte> bytes)
     {
@@ -107,4 +171,18 @@ internal static partial class NativeMethods
     /// <summary>An exception for the last failed call, with errno's text.</summary>
     public static IOException Failure(string what) =>
         new($"{what} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+
+    /// <summary>
+    /// glibc's and musl's <c>struct sigaction</c> on x86-64 and arm64: the handler, a 1024-bit mask, the flags
+    /// and the restorer (152 bytes). Only the handler is read or set here; zero elsewhere is an empty mask and
+    /// no flags.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct SignalAction
+    {
+        public nint Handler;
+        public fixed ulong Mask[16];
+        public int Flags;
+        public nint Restorer;
+    }
 }
