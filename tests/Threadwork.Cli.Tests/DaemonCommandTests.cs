@@ -138,29 +138,16 @@ public sealed class DaemonCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Started_under_nohup_it_still_handles_sighup()
+    public void Started_under_nohup_it_still_handles_sighup()
     {
         // nohup leaves SIGHUP ignored in what it starts, and .NET respects an inherited ignore: without the
         // session taking SIGHUP back, this SIGHUP would be lost (as it was whenever the suite itself ran
         // under nohup or a shell's trap "" HUP).
         Assert.True(IgnoresSighupUnderNohup(), "precondition: nohup here leaves SIGHUP ignored in what it runs");
-        var info = new ProcessStartInfo("nohup") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in (string[])["dotnet", ThreadworkProcess.ToolPath, "daemon", "start", .. Paths()])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        int pid;
-        using (var start = Process.Start(info)!)
-        {
-            var stdout = start.StandardOutput.ReadToEndAsync();
-            var stderr = start.StandardError.ReadToEndAsync();
-            Assert.True(start.WaitForExit(Bound), "nohup threadwork daemon start did not finish");
-            var result = new ThreadworkProcess.Result(start.ExitCode, await stdout, await stderr);
-            Assert.True(result.ExitCode == 0, result.ToString());
-            pid = PidOf(result);
-            daemons.Add(pid);
-        }
+        var start = ThreadworkProcess.RunUnder("nohup", ["daemon", "start", .. Paths()]);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        var pid = PidOf(start);
+        daemons.Add(pid);
 
         WaitUntil(() => LogLines().Any(l => l.StartsWith("Daemon Alive!", StringComparison.Ordinal)), "the daemon logged");
         SendSignal(pid, "HUP");

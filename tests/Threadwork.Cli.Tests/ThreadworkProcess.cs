@@ -11,29 +11,39 @@ internal static class ThreadworkProcess
     /// <summary>The tool's entry assembly, built beside this test project with the same configuration.</summary>
     public static string ToolPath => BuiltTool.Path;
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunUnder(launcher: null, args);
+
+    /// <summary>Runs the tool through a launcher that execs its arguments (<c>nohup</c>, say), as a user's shell line would.</summary>
+    public static Result RunUnder(string? launcher, params string[] args)
     {
-        using var process = Start(args);
+        using var process = StartUnder(launcher, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Limit))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"threadwork {string.Join(' ', args)} did not finish within {Limit.TotalSeconds}s");
+            Assert.Fail($"{launcher} threadwork {string.Join(' ', args)} did not finish within {Limit.TotalSeconds}s".TrimStart());
         }
 
         return new Result(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => StartUnder(launcher: null, args);
+
+    private static Process StartUnder(string? launcher, string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (launcher is not null)
+        {
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(ToolPath);
         foreach (var arg in args)
         {
