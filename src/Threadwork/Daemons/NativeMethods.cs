@@ -87,27 +87,7 @@ internal static partial class NativeMethods
     /// handler: .NET leaves an ignored signal ignored, and the registration then never fires.
     /// </summary>
     /// <returns>Whether the signal was ignored and now has its default disposition.</returns>
-    public static unsafe bool UnignoreSignal(int signal)
-    {
-        SignalAction current;
-        if (Sigaction(signal, null, &current) != 0)
-        {
-            throw Failure("sigaction");
-        }
-
-        if (current.Handler != SignalIgnore)
-        {
-            return false;
-        }
-
-        var byDefault = default(SignalAction);
-        if (Sigaction(signal, &byDefault, null) != 0)
-        {
-            throw Failure("sigaction");
-        }
-
-        return true;
-    }
+    public static bool UnignoreSignal(int signal) => ReplaceDisposition(signal, SignalIgnore, SignalDefault);
 
     /// <summary>
     /// Ignores a signal again if it still has its default disposition after <see cref="UnignoreSignal"/> and a
@@ -115,7 +95,10 @@ internal static partial class NativeMethods
     /// its handler, and the default (termination) would be worse than the ignoring the parent asked for.
     /// </summary>
     /// <returns>Whether the signal was left with its default disposition and is ignored again.</returns>
-    public static unsafe bool IgnoreIfDefault(int signal)
+    public static bool IgnoreIfDefault(int signal) => ReplaceDisposition(signal, SignalDefault, SignalIgnore);
+
+    /// <summary>Sets a signal's disposition to <paramref name="replacement"/> if it is <paramref name="expected"/> (SIG_DFL or SIG_IGN).</summary>
+    private static unsafe bool ReplaceDisposition(int signal, nint expected, nint replacement)
     {
         SignalAction current;
         if (Sigaction(signal, null, &current) != 0)
@@ -123,13 +106,13 @@ internal static partial class NativeMethods
             throw Failure("sigaction");
         }
 
-        if (current.Handler != SignalDefault)
+        if (current.Handler != expected)
         {
             return false;
         }
 
-        var ignore = new SignalAction { Handler = SignalIgnore };
-        if (Sigaction(signal, &ignore, null) != 0)
+        var next = new SignalAction { Handler = replacement };
+        if (Sigaction(signal, &next, null) != 0)
         {
             throw Failure("sigaction");
         }
