@@ -233,29 +233,22 @@ public sealed class DaemonCommandTests : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    /// <summary>Polls a condition another process makes true, with a bound; there is no handle to await on a stranger's exit or log.</summary>
-    private static bool TryWaitUntil(Func<bool> condition, TimeSpan bound)
+    /// <summary>
+    /// Polls a condition another process makes true, failing with the daemon's log after <see cref="Bound"/>;
+    /// there is no handle to await on a stranger's exit or log.
+    /// </summary>
+    private void WaitUntil(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            if (clock.Elapsed > bound)
+            if (clock.Elapsed > Bound)
             {
-                return false;
+                // The log holds the daemon's stderr too: a crash in a signal handler would show there.
+                Assert.Fail($"timed out after {Bound.TotalSeconds}s waiting until {what}; the log:\n{string.Join('\n', LogLines())}");
             }
 
             Thread.Sleep(20);
-        }
-
-        return true;
-    }
-
-    private void WaitUntil(Func<bool> condition, string what)
-    {
-        // The log holds the daemon's stderr too: a crash in a signal handler would show there.
-        if (!TryWaitUntil(condition, Bound))
-        {
-            Assert.Fail($"timed out after {Bound.TotalSeconds}s waiting until {what}; the log:\n{string.Join('\n', LogLines())}");
         }
     }
 
